@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Runner, assertion reporting, the "physical memory" arena and the
+ * recording tracepoints for the host unit tests; see harness.h.
+ */
+#include <setjmp.h>
+#include <sys/mman.h>
+
+#include "harness.h"
+#include "shadowmm/trace.h"
+
+/*
+ * Physical address pa is smm_uarena + pa (compat.h). 64 GiB of address
+ * space, reserved lazily (MAP_NORESERVE), so a test can put memory
+ * anywhere below 64 GiB and only the pages it touches cost anything.
+ */
+unsigned char *smm_uarena;
+
+struct smm_trace_log smm_trace;
+
+#define SMM_MAX_TESTS	1024
+
+static struct smm_test *tests[SMM_MAX_TESTS];
+static unsigned int nr_tests;
+static bool registry_overflow;
+static bool cur_failed;
+
+void smm_test_register(struct smm_test *t)
+{
+	if (nr_tests == SMM_MAX_TESTS) {
+		registry_overflow = true;
+		return;
+	}
+	tests[nr_tests++] = t;
+}
+
+/* where a failed assertion takes the runner back to */
+static jmp_buf test_exit;
+
+static void report(const char *file, int line)
+{
+	cur_failed = true;
+	printf("# %s:%d: ", file, line);
+}
+
+static void end_test(void)
+{
+	longjmp(test_exit, 1);
+}
+
+void smm_assert_u64(const char *file, int line, const char *exp_str,
+		    u64 exp, const char *got_str, u64 got, bool equal)
+{
+	bool same = exp == got;
+
+	if (same == equal)
+		return;
+	report(file, line);
+	printf("expected %s0x%llx (%s), got 0x%llx (%s)\n",
+	       equal ? "" : "anything but ", (unsigned long long)exp, exp_str,
+	       (unsigned long long)got, got_str);
+	end_test();
+}
+
+void smm_assert_bool(const char *file, int line, const char *expr,
+		     bool exp, bool got)
+{
+	if (exp == got)
+		return;
+	report(file, line);
+	printf("expected %s to be %s, got %s\n", expr,
+	       exp ? "true" : "false", got ? "true" : "false");
+	end_test();
+}
+
+/* Multi-line strings are shown as C literals so that the diff is legible. */
+static void print_escaped(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '\n')
+			fputs("\\n", stdout);
+		else if (*s == '\t')
+			fputs("\\t", stdout);
+		else
+			putchar(*s);
+	}
+	putchar('"');
+}
+
+void smm_assert_str(const char *file, int line, const char *exp_str,
+		    const char *exp, const char *got_str, const char *got)
+{
+	if (!strcmp(exp, got))
+		return;
+	report(file, line);
+	printf("expected %s == ", exp_str);
+	print_escaped(exp);
+	printf(", got %s == ", got_str);
+	print_escaped(got);
+	putchar('\n');
+	end_test();
+}
+
+void trace_memblock_add(phys_addr_t base, phys_addr_t size, int nid,
+			unsigned int flags)
+{
+	smm_trace.nr_add++;
+	smm_trace.add.base = base;
+	smm_trace.add.size = size;
+	smm_trace.add.nid = nid;
+	smm_trace.add.flags = flags;
+}
+
+void trace_memblock_reserve(phys_addr_t base, phys_addr_t size)
+{
+	smm_trace.nr_reserve++;
+	smm_trace.reserve.base = base;
+	smm_trace.reserve.size = size;
+}
+
+void trace_memblock_alloc(const struct smm_memblock_alloc_info *info)
+{
+	smm_trace.nr_alloc++;
+	smm_trace.alloc = *info;
+}
+
+void trace_memblock_free(phys_addr_t base, phys_addr_t size)
+{
+	smm_trace.nr_free++;
+	smm_trace.free.base = base;
+	smm_trace.free.size = size;
+}
+
+/*
+ * setjmp() in a function of its own, so that no local of main() lives
+ * across the longjmp() of a failed assertion. True when the test passed.
+ */
+static bool run_one(struct smm_test *t)
+{
+	memset(&smm_trace, 0, sizeof(smm_trace));
+	cur_failed = false;
+	if (!setjmp(test_exit))
+		t->fn();
+	return !cur_failed;
+}
+
+/* By file, then by line: the order in which the tests are written. */
+static int cmp_test(const void *a, const void *b)
+{
+	const struct smm_test *ta = *(struct smm_test *const *)a;
+	const struct smm_test *tb = *(struct smm_test *const *)b;
+	int c = strcmp(ta->file, tb->file);
+
+	if (c)
+		return c;
+	return (ta->line > tb->line) - (ta->line < tb->line);
+}
+
+int main(void)
+{
+	unsigned int i, passed = 0, failed = 0;
+	void *arena;
+
+	/* a test that dies must not take already printed results with it */
+	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	printf("KTAP version 1\n");
+	if (registry_overflow) {
+		printf("Bail out! more than %d tests, raise SMM_MAX_TESTS\n",
+		       SMM_MAX_TESTS);
+		return 1;
+	}
+
+	arena = mmap(NULL, SMM_UARENA_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (arena == MAP_FAILED) {
+		printf("Bail out! cannot map the 64 GiB test arena\n");
+		return 1;
+	}
+	smm_uarena = arena;
+
+	qsort(tests, nr_tests, sizeof(tests[0]), cmp_test);
+	printf("1..%u\n", nr_tests);
+
+	for (i = 0; i < nr_tests; i++) {
+		if (!run_one(tests[i])) {
+			failed++;
+			printf("not ok %u %s\n", i + 1, tests[i]->name);
+		} else {
+			passed++;
+			printf("ok %u %s\n", i + 1, tests[i]->name);
+		}
+	}
+
+	munmap(arena, SMM_UARENA_SIZE);
+	printf("%u passed, %u failed\n", passed, failed);
+	fflush(stdout);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A tiny KTAP-style runner for the host unit tests of the portable core.
+ *
+ * TEST(name) { ... } defines and registers a test; ASSERT_*() report the
+ * first broken expectation of a test as "# file:line: expected ... got ..."
+ * and end that test, so one bug shows up once rather than as a cascade.
+ * Tests run in file and line order; the last line of output is
+ * "N passed, M failed" and the exit status is 1 when anything failed.
+ */
+#ifndef _SMM_UNIT_HARNESS_H
+#define _SMM_UNIT_HARNESS_H
+
+#include "shadowmm/memblock.h"
+
+struct smm_test {
+	const char *name;
+	const char *file;
+	int line;
+	void (*fn)(void);
+};
+
+void smm_test_register(struct smm_test *t);
+
+/*
+ * Registration from a constructor keeps each test in one place: adding a
+ * test, or a test_*.c file, needs no list to be kept in sync by hand.
+ */
+#define TEST(name)							\
+	static void name(void);						\
+	static struct smm_test smm_test_##name = {			\
+		#name, __FILE__, __LINE__, name				\
+	};								\
+	__attribute__((constructor)) static void smm_reg_##name(void)	\
+	{								\
+		smm_test_register(&smm_test_##name);			\
+	}								\
+	static void name(void)
+
+/*
+ * On failure these report "# file:line: expected ... got ..." and end the
+ * current test by jumping back to the runner (longjmp), so that the macros
+ * need no hidden return and a test never runs on past a broken
+ * expectation into, say, an out-of-range index.
+ */
+void smm_assert_u64(const char *file, int line, const char *exp_str,
+		    u64 exp, const char *got_str, u64 got, bool equal);
+void smm_assert_bool(const char *file, int line, const char *expr,
+		     bool exp, bool got);
+void smm_assert_str(const char *file, int line, const char *exp_str,
+		    const char *exp, const char *got_str, const char *got);
+
+/* Each argument is evaluated exactly once. */
+#define ASSERT_EQ(exp, got)						\
+	smm_assert_u64(__FILE__, __LINE__, #exp, (u64)(exp), #got,	\
+		       (u64)(got), true)
+
+#define ASSERT_NE(exp, got)						\
+	smm_assert_u64(__FILE__, __LINE__, #exp, (u64)(exp), #got,	\
+		       (u64)(got), false)
+
+#define ASSERT_TRUE(cond)						\
+	smm_assert_bool(__FILE__, __LINE__, #cond, true, (cond))
+
+#define ASSERT_FALSE(cond)						\
+	smm_assert_bool(__FILE__, __LINE__, #cond, false, (cond))
+
+#define ASSERT_PTR_EQ(exp, got)						\
+	ASSERT_EQ((uintptr_t)(const void *)(exp),			\
+		  (uintptr_t)(const void *)(got))
+
+#define ASSERT_STREQ(exp, got)						\
+	smm_assert_str(__FILE__, __LINE__, #exp, (exp), #got, (got))
+
+/*
+ * What the core traced during the current test: a count per event and the
+ * arguments of the last one. Cleared before every test.
+ */
+struct smm_trace_log {
+	unsigned int nr_add, nr_reserve, nr_alloc, nr_free;
+	struct {
+		phys_addr_t base, size;
+		int nid;
+		unsigned int flags;
+	} add;
+	struct {
+		phys_addr_t base, size;
+	} reserve, free;
+	struct smm_memblock_alloc_info alloc;
+};
+
+extern struct smm_trace_log smm_trace;
+
+/* Size of the mapping behind smm_phys_to_virt(): tests stay below it. */
+#define SMM_UARENA_SIZE		(64ULL << 30)
+
+#endif /* _SMM_UNIT_HARNESS_H */
