@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /sys/kernel/debug/shadowmm/: root only (0400 views, 0200 ctl). Every view
+ * is a row of a table; one show function serves them all.
+ */
+#include <linux/debugfs.h>
+#include <linux/string.h>
+
+#include "debugfs.h"
+
+static struct dentry *smm_dbg_root;
+
+void smm_seq_emit(void *ctx, const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	seq_vprintf(ctx, fmt, args);
+	va_end(args);
+}
+
+static int smm_view_show(struct seq_file *sf, void *unused)
+{
+	const struct smm_dbg_view *view = sf->private;
+
+	mutex_lock(&smm_lock);
+	if (smm_machine && smm_machine->booted)
+		view->show(sf, smm_machine);
+	mutex_unlock(&smm_lock);
+	return 0;
+}
+
+static int smm_view_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, smm_view_show, inode->i_private);
+}
+
+static const struct file_operations smm_view_fops = {
+	.owner = THIS_MODULE,
+	.open = smm_view_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* "memblock/memory": the directory part is created on first use. */
+static void smm_create_view(const struct smm_dbg_view *view)
+{
+	const char *slash = strchr(view->path, '/');
+	struct dentry *parent = smm_dbg_root;
+	char dir[32];
+
+	if (slash) {
+		strscpy(dir, view->path,
+			min_t(size_t, sizeof(dir), slash - view->path + 1));
+		parent = debugfs_lookup(dir, smm_dbg_root);
+		if (!parent)
+			parent = debugfs_create_dir(dir, smm_dbg_root);
+		else
+			dput(parent);
+	}
+	debugfs_create_file(slash ? slash + 1 : view->path, 0400, parent,
+			    (void *)view, &smm_view_fops);
+}
+
+void smm_debugfs_init(void)
+{
+	const struct smm_dbg_view *view;
+
+	smm_dbg_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
+	for (view = smm_memblock_views; view->path; view++)
+		smm_create_view(view);
+	debugfs_create_file("ctl", 0200, smm_dbg_root, NULL, &smm_ctl_fops);
+}
+
+void smm_debugfs_exit(void)
+{
+	debugfs_remove_recursive(smm_dbg_root);
+	smm_dbg_root = NULL;
+}

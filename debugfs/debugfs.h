@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One table of read-only views: each debugfs file is a name and a show
+ * function that prints from the machine with smm_lock held.
+ */
+#ifndef _SHADOWMM_DEBUGFS_H
+#define _SHADOWMM_DEBUGFS_H
+
+#include <linux/seq_file.h>
+#include "../src/smm_module.h"
+
+struct smm_dbg_view {
+	const char *path;	/* relative to the shadowmm directory */
+	void (*show)(struct seq_file *sf, struct smm_machine *m);
+};
+
+/* printf-style sink for the portable printers, writing into a seq_file. */
+void smm_seq_emit(void *ctx, const char *fmt, ...) __printf(2, 3);
+
+extern const struct smm_dbg_view smm_memblock_views[];
+extern const struct file_operations smm_ctl_fops;
+
+#endif /* _SHADOWMM_DEBUGFS_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * struct smm_machine: everything one shadow "boot" owns. The region (real
+ * memory taken from the host) outlives a reset; memblock, nodes and the
+ * memory map are rebuilt from it by smm_boot().
+ */
+#ifndef _SHADOWMM_MACHINE_H
+#define _SHADOWMM_MACHINE_H
+
+#include "compat.h"
+#include "memblock.h"
+#include "mmzone.h"
+
+/* The shadow's own order limit (orders 0..SMM_MAX_ORDER - 1), not the host's. */
+#define SMM_MAX_ORDER		11
+#define SMM_MAX_ORDER_NR_PAGES	(1UL << (SMM_MAX_ORDER - 1))
+
+#define SMM_MAX_CHUNKS		512
+
+/* One physically contiguous piece of the region, on one real node. */
+struct smm_region_chunk {
+	unsigned long start_pfn;
+	unsigned long nr_pages;
+	int nid;
+	/* How the backend gives it back: page order, DMA handle. */
+	unsigned int order;
+	u64 handle;
+};
+
+struct smm_region {
+	const char *backend;
+	unsigned int nr_chunks;
+	struct smm_region_chunk chunks[SMM_MAX_CHUNKS];
+};
+
+/* The simulated boot reservations (seed 002: firmware, kernel, initrd). */
+struct smm_boot_config {
+	phys_addr_t firmware_size;
+	phys_addr_t kernel_size;
+	phys_addr_t initrd_size;
+};
+
+/* Where smm_boot() placed a simulated reservation (size 0: none). */
+struct smm_boot_reservation {
+	const char *name;
+	phys_addr_t base;
+	phys_addr_t size;
+};
+
+enum smm_boot_res {
+	SMM_RES_FIRMWARE,
+	SMM_RES_KERNEL,
+	SMM_RES_INITRD,
+	SMM_NR_RES,
+};
+
+struct smm_machine {
+	struct smm_region region;
+	struct smm_boot_config cfg;
+	struct smm_boot_reservation res[SMM_NR_RES];
+	struct smm_memblock memblock;
+	/* Node ids present in memblock.memory, ascending. */
+	int nr_nodes;
+	int node_ids[SMM_MAX_NUMNODES];
+	struct smm_pglist_data node_data[SMM_MAX_NUMNODES];
+	bool booted;
+};
+
+/* Sink for boot log lines (dmesg in the module, stdout or nothing on the host). */
+typedef void (*smm_log_fn)(void *ctx, const char *fmt, ...) __printf(2, 3);
+
+/*
+ * Run the pipeline as far as it goes: memblock from the region, the boot
+ * reservations, the memory map. On failure the machine is left torn down
+ * (smm_machine_teardown() done) and the error explains itself in the log.
+ */
+int smm_boot(struct smm_machine *m, smm_log_fn log, void *ctx);
+/* Forget everything smm_boot() built; the region stays. */
+void smm_machine_teardown(struct smm_machine *m);
+
+static inline phys_addr_t smm_region_bytes(const struct smm_region *r)
+{
+	phys_addr_t sum = 0;
+	unsigned int i;
+
+	for (i = 0; i < r->nr_chunks; i++)
+		sum += PFN_PHYS(r->chunks[i].nr_pages);
+	return sum;
+}
+
+#endif /* _SHADOWMM_MACHINE_H */

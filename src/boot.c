@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The simulated boot: what an architecture's setup code and the generic
+ * free_area_init() do with memblock before the buddy allocator exists.
+ *
+ * The order follows x86's setup_arch(): the early reservations (firmware
+ * area at the bottom of memory, the kernel image, the initrd the boot
+ * loader put high) are made first, then memblock may resize its arrays, then
+ * every memory bank is added with its node, and finally each node's memory
+ * map is carved out of memblock (seed 000: memmap_alloc() ->
+ * memblock_alloc_try_nid_raw()).
+ */
+#include "shadowmm/machine.h"
+
+#define SMM_KERNEL_ALIGN	(2UL << 20)	/* x86 CONFIG_PHYSICAL_ALIGN */
+
+static phys_addr_t chunk_base(const struct smm_region_chunk *c)
+{
+	return PFN_PHYS(c->start_pfn);
+}
+
+static phys_addr_t chunk_end(const struct smm_region_chunk *c)
+{
+	return PFN_PHYS(c->start_pfn + c->nr_pages);
+}
+
+/* Backends hand chunks over in allocation order; boot wants them by address. */
+static void smm_region_sort(struct smm_region *r)
+{
+	unsigned int i, j;
+
+	for (i = 1; i < r->nr_chunks; i++) {
+		struct smm_region_chunk c = r->chunks[i];
+
+		for (j = i; j > 0 && r->chunks[j - 1].start_pfn > c.start_pfn; j--)
+			r->chunks[j] = r->chunks[j - 1];
+		r->chunks[j] = c;
+	}
+}
+
+static bool ranges_overlap(phys_addr_t b1, phys_addr_t s1, phys_addr_t b2,
+			   phys_addr_t s2)
+{
+	return s1 && s2 && b1 < b2 + s2 && b2 < b1 + s1;
+}
+
+static bool overlaps_placed(const struct smm_machine *m, phys_addr_t base,
+			    phys_addr_t size)
+{
+	int i;
+
+	for (i = 0; i < SMM_NR_RES; i++)
+		if (ranges_overlap(base, size, m->res[i].base, m->res[i].size))
+			return true;
+	return false;
+}
+
+/* Lowest @align-aligned place for @size bytes above @floor inside a chunk. */
+static int place_low(const struct smm_machine *m, phys_addr_t floor,
+		     phys_addr_t size, phys_addr_t align, phys_addr_t *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->region.nr_chunks; i++) {
+		const struct smm_region_chunk *c = &m->region.chunks[i];
+		phys_addr_t cand = ALIGN(max(chunk_base(c), floor), align);
+
+		if (cand + size <= chunk_end(c) && !overlaps_placed(m, cand, size)) {
+			*out = cand;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+/* Highest page-aligned place for @size bytes inside a chunk. */
+static int place_high(const struct smm_machine *m, phys_addr_t size,
+		      phys_addr_t *out)
+{
+	unsigned int i;
+
+	for (i = m->region.nr_chunks; i-- > 0;) {
+		const struct smm_region_chunk *c = &m->region.chunks[i];
+		phys_addr_t cand;
+
+		if (PFN_PHYS(c->nr_pages) < size)
+			continue;
+		cand = ALIGN_DOWN(chunk_end(c) - size, PAGE_SIZE);
+		if (cand >= chunk_base(c) && !overlaps_placed(m, cand, size)) {
+			*out = cand;
+			return 0;
+		}
+	}
+	return -ENOMEM;
+}
+
+static const char *const smm_res_names[SMM_NR_RES] = {
+	[SMM_RES_FIRMWARE] = "firmware",
+	[SMM_RES_KERNEL] = "kernel",
+	[SMM_RES_INITRD] = "initrd",
+};
+
+static int smm_boot_reserve_one(struct smm_machine *m, enum smm_boot_res which,
+				phys_addr_t size, smm_log_fn log, void *ctx)
+{
+	struct smm_boot_reservation *res = &m->res[which];
+	phys_addr_t lowest = chunk_base(&m->region.chunks[0]);
+	phys_addr_t base;
+	int ret;
+
+	res->name = smm_res_names[which];
+	res->base = 0;
+	res->size = 0;
+	if (!size)
+		return 0;
+
+	switch (which) {
+	case SMM_RES_FIRMWARE:
+		/* Firmware owns the very bottom of memory, as on a PC. */
+		base = lowest;
+		ret = size <= PFN_PHYS(m->region.chunks[0].nr_pages) ? 0 : -ENOMEM;
+		break;
+	case SMM_RES_KERNEL:
+		/* The first 2M-aligned place above the firmware. */
+		ret = place_low(m, lowest + m->res[SMM_RES_FIRMWARE].size, size,
+				SMM_KERNEL_ALIGN, &base);
+		break;
+	default:
+		/* Boot loaders put the initrd as high as they can. */
+		ret = place_high(m, size, &base);
+		break;
+	}
+	if (ret) {
+		log(ctx, "boot: %s_size=%llu does not fit in the region\n",
+		    res->name, (unsigned long long)size);
+		return ret;
+	}
+
+	ret = smm_memblock_reserve(&m->memblock, base, size);
+	if (ret)
+		return ret;
+	res->base = base;
+	res->size = size;
+	log(ctx, "boot: reserved %s [0x%016llx-0x%016llx]\n", res->name,
+	    (unsigned long long)base, (unsigned long long)(base + size - 1));
+	return 0;
+}
+
+static int smm_boot_add_banks(struct smm_machine *m, smm_log_fn log, void *ctx)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < m->region.nr_chunks; i++) {
+		const struct smm_region_chunk *c = &m->region.chunks[i];
+
+		ret = smm_memblock_add_node(&m->memblock, chunk_base(c),
+					    PFN_PHYS(c->nr_pages), c->nid,
+					    SMM_MEMBLOCK_NONE);
+		if (ret) {
+			log(ctx, "boot: memblock_add_node of chunk %u failed: %d\n",
+			    i, ret);
+			return ret;
+		}
+	}
+	return 0;
+}
+
+static void smm_boot_collect_nodes(struct smm_machine *m)
+{
+	struct smm_memblock_region *r;
+	bool seen[SMM_MAX_NUMNODES] = { false };
+	int nid;
+
+	smm_for_each_memblock_type(&m->memblock.memory, r)
+		if (r->size && r->nid >= 0 && r->nid < SMM_MAX_NUMNODES)
+			seen[r->nid] = true;
+
+	m->nr_nodes = 0;
+	for (nid = 0; nid < SMM_MAX_NUMNODES; nid++)
+		if (seen[nid])
+			m->node_ids[m->nr_nodes++] = nid;
+}
+
+/*
+ * memmap_alloc(): the memory map comes from memblock itself, raw (not
+ * zeroed), and is poisoned so that a struct page used before it is
+ * initialised stands out, as with CONFIG_DEBUG_VM's page_init_poison().
+ */
+static void *smm_memmap_alloc(struct smm_memblock *mb, phys_addr_t size,
+			      phys_addr_t align, phys_addr_t min_addr, int nid,
+			      bool exact_nid)
+{
+	void *ptr;
+
+	if (exact_nid)
+		ptr = smm_memblock_alloc_exact_nid_raw(mb, size, align, min_addr,
+						       SMM_MEMBLOCK_ALLOC_ACCESSIBLE,
+						       nid, NULL);
+	else
+		ptr = smm_memblock_alloc_try_nid_raw(mb, size, align, min_addr,
+						     SMM_MEMBLOCK_ALLOC_ACCESSIBLE,
+						     nid, NULL);
+	if (ptr && size)
+		memset(ptr, SMM_PAGE_POISON_PATTERN, size);
+	return ptr;
+}
+
+/*
+ * alloc_node_mem_map(): the map spans the node, holes included, with both
+ * ends rounded out to SMM_MAX_ORDER_NR_PAGES so that the buddy allocator can
+ * look up any buddy of any page without a bounds check.
+ */
+static int smm_alloc_node_mem_map(struct smm_machine *m, int nid,
+				  smm_log_fn log, void *ctx)
+{
+	struct smm_pglist_data *pgdat = &m->node_data[nid];
+	unsigned long start_pfn = ~0UL, end_pfn = 0, present = 0;
+	unsigned long spfn, epfn, mstart, mend;
+	phys_addr_t size;
+	struct smm_page *map;
+
+	smm_for_each_mem_pfn_range(&m->memblock, nid, &spfn, &epfn, NULL) {
+		start_pfn = min(start_pfn, spfn);
+		end_pfn = max(end_pfn, epfn);
+		present += epfn - spfn;
+	}
+
+	pgdat->node_id = nid;
+	if (!present)
+		return 0;
+	pgdat->node_start_pfn = start_pfn;
+	pgdat->node_spanned_pages = end_pfn - start_pfn;
+	pgdat->node_present_pages = present;
+
+	mstart = start_pfn & ~(SMM_MAX_ORDER_NR_PAGES - 1);
+	mend = ALIGN(end_pfn, SMM_MAX_ORDER_NR_PAGES);
+	size = (phys_addr_t)(mend - mstart) * sizeof(struct smm_page);
+	map = smm_memmap_alloc(&m->memblock, size, SMP_CACHE_BYTES,
+			       SMM_MEMBLOCK_LOW_LIMIT, nid, false);
+	if (!map) {
+		log(ctx, "memmap: node %d: no room for %llu bytes of memory map\n",
+		    nid, (unsigned long long)size);
+		return -ENOMEM;
+	}
+
+	pgdat->node_mem_map = map + (start_pfn - mstart);
+	pgdat->memmap_start_pfn = mstart;
+	pgdat->memmap_end_pfn = mend;
+	pgdat->memmap_base = smm_virt_to_phys(map);
+	pgdat->memmap_size = size;
+	log(ctx, "memmap: node %d pfn [0x%lx-0x%lx) %lu pages x %zu bytes at 0x%016llx\n",
+	    nid, mstart, mend, mend - mstart, sizeof(struct smm_page),
+	    (unsigned long long)pgdat->memmap_base);
+	return 0;
+}
+
+void smm_machine_teardown(struct smm_machine *m)
+{
+	smm_memblock_destroy(&m->memblock);
+	memset(m->res, 0, sizeof(m->res));
+	memset(m->node_data, 0, sizeof(m->node_data));
+	m->nr_nodes = 0;
+	m->booted = false;
+}
+
+int smm_boot(struct smm_machine *m, smm_log_fn log, void *ctx)
+{
+	static const enum smm_boot_res order[] = {
+		SMM_RES_FIRMWARE, SMM_RES_KERNEL, SMM_RES_INITRD,
+	};
+	const phys_addr_t sizes[SMM_NR_RES] = {
+		[SMM_RES_FIRMWARE] = m->cfg.firmware_size,
+		[SMM_RES_KERNEL] = m->cfg.kernel_size,
+		[SMM_RES_INITRD] = m->cfg.initrd_size,
+	};
+	unsigned int i;
+	int ret;
+
+	if (!m->region.nr_chunks)
+		return -EINVAL;
+	smm_region_sort(&m->region);
+	memset(m->res, 0, sizeof(m->res));
+	smm_memblock_init(&m->memblock);
+
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		ret = smm_boot_reserve_one(m, order[i], sizes[order[i]], log, ctx);
+		if (ret)
+			goto fail;
+	}
+
+	smm_memblock_allow_resize(&m->memblock);
+
+	ret = smm_boot_add_banks(m, log, ctx);
+	if (ret)
+		goto fail;
+
+	smm_boot_collect_nodes(m);
+	for (i = 0; i < (unsigned int)m->nr_nodes; i++) {
+		ret = smm_alloc_node_mem_map(m, m->node_ids[i], log, ctx);
+		if (ret)
+			goto fail;
+	}
+
+	m->booted = true;
+	return 0;
+
+fail:
+	smm_machine_teardown(m);
+	return ret;
+}

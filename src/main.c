@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * shadowmm: take a region of real memory from the running kernel and run a
+ * faithful copy of the kernel's physical-memory pipeline over it, visibly.
+ *
+ * insmod: validate parameters, take the region (src/region.c), boot the
+ * shadow machine over it (src/boot.c), publish debugfs. rmmod: the reverse,
+ * giving every page back.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/module.h>
+#include <linux/moduleparam.h>
+#include <linux/mm.h>
+#include <linux/nodemask.h>
+#include <linux/slab.h>
+
+#include "shadowmm/ctl.h"
+#include "smm_module.h"
+
+struct smm_machine *smm_machine;
+/* Serialises ctl commands, debugfs readers and unload over smm_machine. */
+DEFINE_MUTEX(smm_lock);
+
+static char *region = "auto";
+module_param(region, charp, 0444);
+MODULE_PARM_DESC(region, "Where the memory comes from: auto|cma|contig|pages (default auto: the first that works, in that order)");
+
+static char *size = "32M";
+module_param(size, charp, 0444);
+MODULE_PARM_DESC(size, "Bytes taken from each node with memory, a multiple of 4M (K/M/G suffixes; default 32M)");
+
+static char *firmware_size = "64K";
+module_param(firmware_size, charp, 0444);
+MODULE_PARM_DESC(firmware_size, "Simulated firmware reservation at the bottom of the region (default 64K, 0: none)");
+
+static char *kernel_size = "4M";
+module_param(kernel_size, charp, 0444);
+MODULE_PARM_DESC(kernel_size, "Simulated kernel image reservation, 2M aligned, low (default 4M, 0: none)");
+
+static char *initrd_size = "2M";
+module_param(initrd_size, charp, 0444);
+MODULE_PARM_DESC(initrd_size, "Simulated initrd reservation at the top of the region (default 2M, 0: none)");
+
+static bool memblock_debug;
+module_param(memblock_debug, bool, 0444);
+MODULE_PARM_DESC(memblock_debug, "Print memblock_dump_all() at load, like memblock=debug");
+
+void smm_log_printk(void *ctx, const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info("%pV", &vaf);
+	va_end(args);
+}
+
+/* A size parameter: a number with an optional K/M/G suffix. */
+static int parse_size_param(const char *name, const char *val, u64 limit,
+			    u64 align, u64 *out)
+{
+	if (smm_parse_u64(val, out)) {
+		pr_err("invalid %s=%s: not a size (digits with an optional K/M/G)\n",
+		       name, val);
+		return -EINVAL;
+	}
+	if (*out > limit) {
+		pr_err("invalid %s=%s: larger than %llu MiB\n", name, val,
+		       limit >> 20);
+		return -EINVAL;
+	}
+	if (*out % align) {
+		pr_err("invalid %s=%s: not a multiple of %lluK\n", name, val,
+		       align >> 10);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int check_region_size(int backend, u64 bytes)
+{
+	int nid;
+
+	if (!bytes) {
+		pr_err("invalid size=%s: must not be 0\n", size);
+		return -EINVAL;
+	}
+	for_each_node_state(nid, N_MEMORY) {
+		u64 limit = (u64)smm_region_node_limit(backend, nid) << PAGE_SHIFT;
+
+		if (bytes > limit) {
+			pr_err("invalid size=%s: node %d has only %llu MiB %s\n",
+			       size, nid, limit >> 20,
+			       backend == smm_backend_lookup("contig") ?
+			       "in ZONE_MOVABLE" : "free");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int smm_parse_params(struct smm_machine *m, int *backend, u64 *bytes)
+{
+	const u64 chunk = PFN_PHYS(SMM_MAX_ORDER_NR_PAGES);
+	int ret;
+
+	*backend = smm_backend_lookup(region);
+	if (*backend < 0) {
+		pr_err("invalid region=%s: expected auto, cma, contig or pages\n",
+		       region);
+		return -EINVAL;
+	}
+	ret = parse_size_param("size", size, 64ULL << 30, chunk, bytes);
+	if (!ret)
+		ret = check_region_size(*backend, *bytes);
+	if (!ret)
+		ret = parse_size_param("firmware_size", firmware_size, 1ULL << 30,
+				       PAGE_SIZE, &m->cfg.firmware_size);
+	if (!ret)
+		ret = parse_size_param("kernel_size", kernel_size, 1ULL << 30,
+				       PAGE_SIZE, &m->cfg.kernel_size);
+	if (!ret)
+		ret = parse_size_param("initrd_size", initrd_size, 1ULL << 30,
+				       PAGE_SIZE, &m->cfg.initrd_size);
+	return ret;
+}
+
+static int __init shadowmm_init(void)
+{
+	struct smm_machine *m;
+	int backend, ret;
+	u64 bytes;
+
+	m = kvzalloc(sizeof(*m), GFP_KERNEL);
+	if (!m)
+		return -ENOMEM;
+
+	ret = smm_parse_params(m, &backend, &bytes);
+	if (ret)
+		goto free;
+
+	ret = smm_region_acquire(&m->region, backend, bytes >> PAGE_SHIFT);
+	if (ret) {
+		pr_err("could not take %s per node with region=%s: %d\n",
+		       size, region, ret);
+		goto free;
+	}
+
+	ret = smm_boot(m, smm_log_printk, NULL);
+	if (ret) {
+		pr_err("shadow boot failed: %d\n", ret);
+		goto release;
+	}
+	if (memblock_debug)
+		smm_memblock_dump_all(&m->memblock, smm_log_printk, NULL);
+
+	smm_machine = m;
+	smm_debugfs_init();
+	pr_info("ready: region=%s, %llu MiB on %d node(s), memblock.memory %lu regions, memblock.reserved %lu regions\n",
+		m->region.backend,
+		(unsigned long long)smm_region_bytes(&m->region) >> 20,
+		m->nr_nodes, m->memblock.memory.cnt, m->memblock.reserved.cnt);
+	return 0;
+
+release:
+	smm_region_release(&m->region);
+free:
+	kvfree(m);
+	return ret;
+}
+
+static void __exit shadowmm_exit(void)
+{
+	struct smm_machine *m = smm_machine;
+
+	smm_debugfs_exit();
+	mutex_lock(&smm_lock);
+	smm_machine = NULL;
+	mutex_unlock(&smm_lock);
+
+	smm_machine_teardown(m);
+	smm_region_release(&m->region);
+	kvfree(m);
+	pr_info("unloaded, region returned\n");
+}
+
+module_init(shadowmm_init);
+module_exit(shadowmm_exit);
+
+MODULE_LICENSE("GPL");
+MODULE_AUTHOR("shadowmm developers");
+MODULE_DESCRIPTION("A shadow of the kernel's physical memory pipeline over real memory");
