@@ -73,11 +73,15 @@ static int place_low(const struct smm_machine *m, phys_addr_t floor,
 	return -ENOMEM;
 }
 
-/* Highest page-aligned place for @size bytes inside a chunk. */
+/*
+ * Highest page-aligned place for @size bytes inside a chunk: from the top
+ * of each chunk down, below any reservation already placed in the way.
+ */
 static int place_high(const struct smm_machine *m, phys_addr_t size,
 		      phys_addr_t *out)
 {
 	unsigned int i;
+	int r;
 
 	for (i = m->region.nr_chunks; i-- > 0;) {
 		const struct smm_region_chunk *c = &m->region.chunks[i];
@@ -86,9 +90,19 @@ static int place_high(const struct smm_machine *m, phys_addr_t size,
 		if (PFN_PHYS(c->nr_pages) < size)
 			continue;
 		cand = ALIGN_DOWN(chunk_end(c) - size, PAGE_SIZE);
-		if (cand >= chunk_base(c) && !overlaps_placed(m, cand, size)) {
-			*out = cand;
-			return 0;
+		for (;;) {
+			for (r = 0; r < SMM_NR_RES; r++)
+				if (ranges_overlap(cand, size, m->res[r].base,
+						   m->res[r].size))
+					break;
+			if (r == SMM_NR_RES) {
+				*out = cand;
+				return 0;
+			}
+			/* res[r] lies in this chunk; is there room below it? */
+			if (m->res[r].base - chunk_base(c) < size)
+				break;
+			cand = ALIGN_DOWN(m->res[r].base - size, PAGE_SIZE);
 		}
 	}
 	return -ENOMEM;

@@ -1,0 +1,75 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# shadowmm - a shadow of the kernel's physical-memory pipeline.
+#
+#   make            the module, against KDIR (default: the installed Debian headers)
+#   make unit       the portable core built for userspace with ASan/UBSan + its tests
+#   make vm-test    the guest lane: every selftests/ test inside a QEMU guest
+#   make check      setup + style + unit + module (W=1 -Werror, sparse) + dkms + vm-test
+#   make demo       setup + build + a guest that shows the pipeline
+#   make vm         an interactive guest shell with the module inside
+#   make style      checkpatch.pl --strict over every source file
+
+KERNEL ?= $(shell scripts/kver.sh 2>/dev/null)
+KDIR ?= /lib/modules/$(KERNEL)/build
+export KERNEL
+
+ifneq ($(KERNELRELEASE),)
+include $(src)/Kbuild
+else
+
+TOP := $(CURDIR)
+SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
+CHECKPATCH ?= scripts/checkpatch.sh
+
+.PHONY: all module clean unit vm-test check check-body demo vm style sparse \
+	dkms-test setup
+
+all: module
+
+module:
+	@echo "[build] shadowmm.ko against $(KDIR) (W=1, warnings are errors)"
+	$(MAKE) -C $(KDIR) M=$(TOP) W=1 KCFLAGS=-Werror modules
+
+sparse:
+	@echo "[sparse] C=2 against $(KDIR)"
+	@$(MAKE) -s -C $(KDIR) M=$(TOP) W=1 C=2 KCFLAGS=-Werror modules \
+		2>&1 | tee build/sparse.log
+	@if grep -E 'warning:|error:' build/sparse.log; then \
+		echo "[sparse] FAILED"; exit 1; fi
+	@echo "[sparse] clean"
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(TOP) clean || true
+	$(MAKE) -C selftests/unit clean
+	rm -rf build
+
+setup:
+	scripts/setup.sh
+
+unit:
+	@echo "[unit] host build of the core with ASan+UBSan"
+	$(MAKE) -C selftests/unit run
+
+style:
+	@echo "[style] checkpatch.pl --strict"
+	$(CHECKPATCH) $(SOURCES)
+
+dkms-test: module
+	scripts/dkms-test.sh
+
+vm-test: module
+	scripts/vm-test.sh
+
+demo: setup module
+	scripts/demo.sh
+
+vm: module
+	scripts/vm.sh shell
+
+# check: every lane, in order of cost; the last line is the total.
+check:
+	@mkdir -p build
+	@scripts/check.sh
+
+endif

@@ -1,0 +1,306 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh disable=SC2034 # variables are for the tests that source this
+#
+# lib.sh - helpers for the shadowmm guest selftests (busybox ash / POSIX sh).
+#
+#   . "$(dirname "$0")/lib.sh"
+#
+# KTAP output, with the semantics of the kernel's kselftest helpers:
+#   ktap_print_header            "TAP version 13"
+#   ktap_set_plan N              "1..N"
+#   ktap_print_msg MSG...        "# MSG"
+#   ktap_test_pass DESC          "ok N DESC"
+#   ktap_test_fail DESC [DIAG]   "# DESC: DIAG" (when given), "not ok N DESC"
+#   ktap_test_skip DESC [REASON] "ok N DESC # SKIP REASON"
+#   ktap_test_xfail DESC         "ok N DESC # XFAIL"
+#   ktap_test_result DESC CMD... runs CMD (output as "# " lines), pass if
+#                                it exits 0, else fail with its status
+#   ktap_skip_all REASON         "1..0 # SKIP REASON", exit 4
+#   ktap_exit_fail_msg MSG       "Bail out! MSG", totals, exit 1
+#   ktap_print_totals            "# Totals: pass:N fail:N xfail:N xpass:0 skip:N error:0"
+#   ktap_finished                totals, then exit: 1 if anything failed or
+#                                the count differs from the plan, 4 if
+#                                every test was skipped, 0 otherwise
+# Exit codes follow kselftest: KSFT_PASS=0 KSFT_FAIL=1 KSFT_SKIP=4.
+#
+# shadowmm helpers:
+#   SMM_KO, SMM_DEBUGFS (/sys/kernel/debug/shadowmm), SMM_BPFTRACE_DIR
+#   smm_load [PARAM=VALUE...]    insmod $SMM_KO with the parameters
+#   smm_unload                   rmmod shadowmm if loaded (0 when not loaded)
+#   smm_loaded                   true when the module is loaded
+#   smm_ctl "CMD"                write CMD to $SMM_DEBUGFS/ctl; the write's
+#                                status (non-zero when the module rejects it)
+#   smm_read FILE                cat $SMM_DEBUGFS/FILE
+#   smm_require_module           skip all unless $SMM_KO exists
+#   smm_require_bpftrace         skip all unless bpftrace is installed
+#   smm_bpftrace_start PROG OUT  start bpftrace on PROG (a .bt file, a name in
+#                                $SMM_BPFTRACE_DIR, or program text) in the
+#                                background, its output in OUT; returns once
+#                                the probes are attached (marker
+#                                "SMM-BPFTRACE-READY" printed from BEGIN;
+#                                added to PROG when PROG does not print it),
+#                                at most $SMM_BPFTRACE_TIMEOUT s (60)
+#   smm_bpftrace_stop            waits until OUT stops growing (0.6 s quiet,
+#                                $SMM_BPFTRACE_SETTLE polls of 0.2 s; at
+#                                most 5 s: bpftrace 0.17 drops the last
+#                                printf events when stopped at once), then
+#                                SIGINT (again after 10 s), SIGKILL after 20 s;
+#                                returns bpftrace's exit status
+#   smm_dmesg_mark TEXT          write "shadowmm-selftest: TEXT" to /dev/kmsg
+
+KSFT_PASS=0
+KSFT_FAIL=1
+KSFT_XFAIL=2
+KSFT_XPASS=3
+KSFT_SKIP=4
+
+KTAP_TESTNO=1
+KTAP_CNT_PASS=0
+KTAP_CNT_FAIL=0
+KTAP_CNT_XFAIL=0
+KTAP_CNT_SKIP=0
+KSFT_NUM_TESTS=0
+
+ktap_print_header() {
+	echo "TAP version 13"
+}
+
+ktap_print_msg() {
+	echo "# $*"
+}
+
+ktap_set_plan() {
+	KSFT_NUM_TESTS=$1
+	echo "1..$KSFT_NUM_TESTS"
+}
+
+# __ktap_test RESULT DESC [DIRECTIVE]
+__ktap_test() {
+	if [ -n "${3:-}" ]; then
+		echo "$1 $KTAP_TESTNO $2 # $3"
+	else
+		echo "$1 $KTAP_TESTNO $2"
+	fi
+	KTAP_TESTNO=$((KTAP_TESTNO + 1))
+}
+
+ktap_test_pass() {
+	__ktap_test "ok" "$1"
+	KTAP_CNT_PASS=$((KTAP_CNT_PASS + 1))
+}
+
+ktap_test_fail() {
+	[ -z "${2:-}" ] || echo "# $1: $2"
+	__ktap_test "not ok" "$1"
+	KTAP_CNT_FAIL=$((KTAP_CNT_FAIL + 1))
+}
+
+ktap_test_skip() {
+	__ktap_test "ok" "$1" "SKIP${2:+ $2}"
+	KTAP_CNT_SKIP=$((KTAP_CNT_SKIP + 1))
+}
+
+ktap_test_xfail() {
+	__ktap_test "ok" "$1" "XFAIL"
+	KTAP_CNT_XFAIL=$((KTAP_CNT_XFAIL + 1))
+}
+
+# ktap_test_result DESC CMD [ARGS...]: CMD runs in a subshell (variables it
+# sets do not survive); its output is shown as diagnostic lines.
+ktap_test_result() {
+	__ktr_desc=$1
+	shift
+	__ktr_out=$("$@" 2>&1)
+	__ktr_rc=$?
+	[ -z "$__ktr_out" ] || printf '%s\n' "$__ktr_out" | sed 's/^/# /'
+	if [ "$__ktr_rc" -eq 0 ]; then
+		ktap_test_pass "$__ktr_desc"
+	else
+		ktap_test_fail "$__ktr_desc" "'$*' exited with status $__ktr_rc"
+	fi
+}
+
+ktap_skip_all() {
+	echo "1..0 # SKIP $*"
+	exit "$KSFT_SKIP"
+}
+
+ktap_print_totals() {
+	echo "# Totals: pass:$KTAP_CNT_PASS fail:$KTAP_CNT_FAIL xfail:$KTAP_CNT_XFAIL xpass:0 skip:$KTAP_CNT_SKIP error:0"
+}
+
+ktap_exit_fail_msg() {
+	echo "Bail out! $*"
+	ktap_print_totals
+	exit "$KSFT_FAIL"
+}
+
+ktap_finished() {
+	ktap_print_totals
+	__ktf_done=$((KTAP_CNT_PASS + KTAP_CNT_SKIP + KTAP_CNT_XFAIL + KTAP_CNT_FAIL))
+	if [ "$KTAP_CNT_FAIL" -gt 0 ]; then
+		exit "$KSFT_FAIL"
+	fi
+	if [ "$__ktf_done" -ne "$KSFT_NUM_TESTS" ]; then
+		echo "# planned $KSFT_NUM_TESTS test(s), ran $__ktf_done"
+		exit "$KSFT_FAIL"
+	fi
+	if [ "$KTAP_CNT_SKIP" -gt 0 ] && [ $((KTAP_CNT_PASS + KTAP_CNT_XFAIL)) -eq 0 ]; then
+		exit "$KSFT_SKIP"
+	fi
+	exit "$KSFT_PASS"
+}
+
+# --- shadowmm ---------------------------------------------------------------
+
+SMM_DIR=${SMM_DIR:-/lib/shadowmm}
+SMM_KO=${SMM_KO:-$SMM_DIR/shadowmm.ko}
+SMM_DEBUGFS=${SMM_DEBUGFS:-/sys/kernel/debug/shadowmm}
+SMM_BPFTRACE_DIR=${SMM_BPFTRACE_DIR:-$SMM_DIR/bpftrace}
+SMM_BPFTRACE_TIMEOUT=${SMM_BPFTRACE_TIMEOUT:-60}
+SMM_BPFTRACE_MARKER=SMM-BPFTRACE-READY
+SMM_BPFTRACE_PID=""
+
+smm_loaded() {
+	[ -d /sys/module/shadowmm ]
+}
+
+smm_load() {
+	insmod "$SMM_KO" "$@"
+}
+
+smm_unload() {
+	smm_loaded || return 0
+	rmmod shadowmm
+}
+
+smm_ctl() {
+	echo "$*" >"$SMM_DEBUGFS/ctl"
+}
+
+smm_read() {
+	cat "$SMM_DEBUGFS/$1"
+}
+
+smm_require_module() {
+	[ -f "$SMM_KO" ] || ktap_skip_all "no module at $SMM_KO"
+}
+
+smm_require_bpftrace() {
+	command -v bpftrace >/dev/null 2>&1 || ktap_skip_all "bpftrace not installed"
+}
+
+smm_dmesg_mark() {
+	echo "shadowmm-selftest: $*" >/dev/kmsg 2>/dev/null || true
+}
+
+# Program text with the ready marker printed from BEGIN: as it is when it
+# mentions the marker already, else the printf is put first in a one-line
+# "BEGIN {", or added as a BEGIN probe of its own when the program has none
+# (bpftrace allows one BEGIN only).
+__smm_bpftrace_prog() {
+	if grep -q "$SMM_BPFTRACE_MARKER" "$1"; then
+		cat "$1"
+	elif grep -q 'BEGIN[[:space:]]*{' "$1"; then
+		awk -v m="$SMM_BPFTRACE_MARKER" '
+		!done && match($0, /BEGIN[ \t]*\{/) {
+			$0 = substr($0, 1, RSTART + RLENGTH - 1) " printf(\"" m "\\n\");" \
+				substr($0, RSTART + RLENGTH)
+			done = 1
+		}
+		{ print }' "$1"
+	elif grep -q 'BEGIN' "$1"; then
+		# "BEGIN" with its brace on another line: the program prints the
+		# marker itself.
+		cat "$1"
+	else
+		cat "$1"
+		printf '\nBEGIN { printf("%s\\n"); }\n' "$SMM_BPFTRACE_MARKER"
+	fi
+}
+
+# smm_bpftrace_start PROG OUT [BPFTRACE-OPTIONS...]
+smm_bpftrace_start() {
+	__sbs_prog=$1
+	__sbs_out=$2
+	shift 2
+	if [ -n "$SMM_BPFTRACE_PID" ]; then
+		echo "# smm_bpftrace_start: bpftrace $SMM_BPFTRACE_PID still running" >&2
+		return 1
+	fi
+	__sbs_src=$(mktemp /tmp/smm-bt.XXXXXX)
+	if [ -f "$__sbs_prog" ]; then
+		cp "$__sbs_prog" "$__sbs_src"
+	elif [ -f "$SMM_BPFTRACE_DIR/$__sbs_prog" ]; then
+		cp "$SMM_BPFTRACE_DIR/$__sbs_prog" "$__sbs_src"
+	else
+		printf '%s\n' "$__sbs_prog" >"$__sbs_src"
+	fi
+	SMM_BPFTRACE_SRC="$__sbs_src.bt"
+	__smm_bpftrace_prog "$__sbs_src" >"$SMM_BPFTRACE_SRC"
+	rm -f "$__sbs_src"
+
+	: >"$__sbs_out"
+	bpftrace "$@" "$SMM_BPFTRACE_SRC" >"$__sbs_out" 2>&1 </dev/null &
+	SMM_BPFTRACE_PID=$!
+	SMM_BPFTRACE_OUT=$__sbs_out
+	__sbs_t=0
+	# Poll every 0.2 s for the marker.
+	while [ "$__sbs_t" -lt $((SMM_BPFTRACE_TIMEOUT * 5)) ]; do
+		if grep -q "$SMM_BPFTRACE_MARKER" "$__sbs_out"; then
+			return 0
+		fi
+		if ! kill -0 "$SMM_BPFTRACE_PID" 2>/dev/null; then
+			wait "$SMM_BPFTRACE_PID"
+			echo "# bpftrace exited (status $?) before attaching:" >&2
+			sed 's/^/#   /' "$__sbs_out" >&2
+			SMM_BPFTRACE_PID=""
+			return 1
+		fi
+		sleep 0.2
+		__sbs_t=$((__sbs_t + 1))
+	done
+	echo "# bpftrace did not attach within ${SMM_BPFTRACE_TIMEOUT}s:" >&2
+	sed 's/^/#   /' "$__sbs_out" >&2
+	smm_bpftrace_stop >/dev/null 2>&1
+	return 1
+}
+
+smm_bpftrace_stop() {
+	[ -n "$SMM_BPFTRACE_PID" ] || return 0
+	# bpftrace 0.17 does not drain its perf buffers on SIGINT: printf
+	# output of the last events can be lost. Wait until the output has
+	# not grown for $SMM_BPFTRACE_SETTLE polls of 0.2 s (at most 5 s).
+	__sbt_t=0
+	__sbt_quiet=0
+	__sbt_size=-1
+	while [ "$__sbt_quiet" -lt "${SMM_BPFTRACE_SETTLE:-3}" ] && [ "$__sbt_t" -lt 25 ]; do
+		__sbt_new=$(wc -c <"$SMM_BPFTRACE_OUT" 2>/dev/null || echo 0)
+		if [ "$__sbt_new" = "$__sbt_size" ]; then
+			__sbt_quiet=$((__sbt_quiet + 1))
+		else
+			__sbt_quiet=0
+			__sbt_size=$__sbt_new
+		fi
+		sleep 0.2
+		__sbt_t=$((__sbt_t + 1))
+	done
+	kill -INT "$SMM_BPFTRACE_PID" 2>/dev/null
+	# Under TCG bpftrace has been seen to miss the first SIGINT now and
+	# then (its exit path never started): ask again after 10 s.
+	__sbt_t=0
+	while kill -0 "$SMM_BPFTRACE_PID" 2>/dev/null && [ "$__sbt_t" -lt 100 ]; do
+		[ "$__sbt_t" -ne 50 ] || kill -INT "$SMM_BPFTRACE_PID" 2>/dev/null
+		sleep 0.2
+		__sbt_t=$((__sbt_t + 1))
+	done
+	if kill -0 "$SMM_BPFTRACE_PID" 2>/dev/null; then
+		echo "# bpftrace ignored SIGINT twice in 20 s: SIGKILL" >&2
+		kill -KILL "$SMM_BPFTRACE_PID" 2>/dev/null
+	fi
+	wait "$SMM_BPFTRACE_PID"
+	__sbt_rc=$?
+	SMM_BPFTRACE_PID=""
+	rm -f "${SMM_BPFTRACE_SRC:-}"
+	return "$__sbt_rc"
+}

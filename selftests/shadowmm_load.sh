@@ -1,0 +1,173 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Load shadowmm with each region backend this kernel can serve and check
+# that what it built agrees with what it took:
+#  - the chunks the module logged are the chunks in debugfs `region`;
+#  - memblock.memory is exactly the union of the chunks, per node;
+#  - every node's memory map is reserved and sized pages x sizeof(page);
+#  - the boot reservations are in memblock.reserved;
+#  - rmmod gives every page back (MemFree within 1 MiB).
+# The cma backend is expected to refuse cleanly on a kernel without CMA.
+
+DIR=$(dirname "$0")
+. "$DIR/lib.sh"
+
+BACKENDS="contig pages auto"
+
+ktap_print_header
+ktap_set_plan $((1 + 7 * 3))
+
+# hex/decimal to decimal (busybox ash arithmetic is 64-bit)
+dec() { echo $(($1)); }
+
+# pass when $1 is 1
+result() {
+	if [ "$1" -eq 1 ]; then
+		ktap_test_pass "$2"
+	else
+		ktap_test_fail "$2"
+	fi
+}
+
+# The chunk lines this load printed: "START END NODE" in decimal.
+logged_chunks() {
+	dmesg | sed -n "s/.*shadowmm: region: $1 chunk [0-9]*: pfn \[\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)) [0-9]* pages node \([0-9]*\)/\1 \2 \3/p" |
+	tail -n "$2" | while read -r s e n; do
+		echo "$(dec "$s") $(dec "$e") $n"
+	done | sort -n
+}
+
+debugfs_chunks() {
+	sed -n 's/^chunk [0-9]* pfn \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) pages [0-9]* node \([0-9]*\)$/\1 \2 \3/p' \
+		"$SMM_DEBUGFS/region" | while read -r s e n; do
+		echo "$(dec "$s") $(dec "$e") $n"
+	done | sort -n
+}
+
+# Merge adjacent same-node chunks into byte ranges "BASE END-1", as
+# memblock_add_node() merges them.
+chunks_as_memblock() {
+	awk '{
+		if (NR > 1 && $1 == e && $3 == n) { e = $2; next }
+		if (NR > 1) printf "%d %d\n", s * 4096, e * 4096 - 1
+		s = $1; e = $2; n = $3
+	} END { if (NR) printf "%d %d\n", s * 4096, e * 4096 - 1 }'
+}
+
+# memblock/{memory,reserved} lines "   N: 0x..A..0x..B" as "A B" decimal.
+memblock_ranges() {
+	sed -n 's/^ *[0-9]*: \(0x[0-9a-f]*\)\.\.\(0x[0-9a-f]*\)$/\1 \2/p' \
+		"$SMM_DEBUGFS/memblock/$1" | while read -r a b; do
+		echo "$(dec "$a") $(dec "$b")"
+	done
+}
+
+# Is [base, end] inside one line of memblock/reserved?
+reserved_covers() {
+	memblock_ranges reserved | awk -v b="$1" -v e="$2" \
+		'$1 <= b && e <= $2 { ok = 1 } END { exit !ok }'
+}
+
+# Free memory in kB as the allocator sees it: MemFree after folding the
+# per-cpu vmstat deltas (without that MemFree lags by megabytes), plus the
+# pages parked on per-cpu free lists (/proc/zoneinfo "count:"), which
+# NR_FREE_PAGES does not count: free_contig_range() returns the region
+# page by page through those lists, up to "high" (several MiB) of them.
+free_kb() {
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+	awk -v pcp="$pcp" '/^MemFree:/ { print $2 + pcp * 4 }' /proc/meminfo
+}
+
+check_backend() {
+	be=$1
+	before=$(free_kb)
+	if ! smm_load region="$be"; then
+		for t in load region memory memmap boot unload memfree; do
+			ktap_test_fail "$be: $t (insmod failed)"
+		done
+		return
+	fi
+	ktap_test_pass "$be: insmod"
+
+	got=$(sed -n 's/^backend \([a-z]*\) .*/\1/p' "$SMM_DEBUGFS/region")
+	nchunks=$(sed -n 's/^backend [a-z]* chunks \([0-9]*\) .*/\1/p' "$SMM_DEBUGFS/region")
+	if [ "$(logged_chunks "$got" "$nchunks")" = "$(debugfs_chunks)" ] &&
+	   [ "$nchunks" -gt 0 ]; then
+		ktap_test_pass "$be: region file matches the $nchunks logged $got chunks"
+	else
+		ktap_test_fail "$be: region file differs from the logged chunks"
+		echo "# logged:"; logged_chunks "$got" "$nchunks" | sed 's/^/#   /'
+		echo "# debugfs:"; debugfs_chunks | sed 's/^/#   /'
+	fi
+
+	want=$(debugfs_chunks | chunks_as_memblock)
+	have=$(memblock_ranges memory)
+	if [ -n "$have" ] && [ "$want" = "$have" ]; then
+		ktap_test_pass "$be: memblock.memory is the union of the chunks"
+	else
+		ktap_test_fail "$be: memblock.memory differs from the chunks"
+		echo "# want: $want"; echo "# have: $have"
+	fi
+
+	ok=1
+	while read -r _ nid _ _ _ _ _ _ _ map _ sz _ size _ base; do
+		s=$(dec "${map%-*}"); e=$(dec "${map#*-}")
+		if [ "$size" -ne $(((e - s) * sz)) ] ||
+		   ! reserved_covers "$(dec "$base")" $(($(dec "$base") + size - 1)); then
+			echo "# node $nid: memmap $size bytes at $base not reserved as (map pages x $sz)"
+			ok=0
+		fi
+	done <"$SMM_DEBUGFS/memmap"
+	nnodes=$(wc -l <"$SMM_DEBUGFS/memmap")
+	[ "$nnodes" -ge 1 ] || ok=0
+	result $ok "$be: $nnodes memory map(s) reserved, sized pages x struct size"
+
+	ok=1
+	while read -r name range _ size; do
+		a=$(dec "${range%-*}"); b=$(dec "${range#*-}")
+		if [ $((b - a + 1)) -ne "$size" ] || ! reserved_covers "$a" "$b"; then
+			echo "# $name $range not in memblock.reserved"
+			ok=0
+		fi
+	done <"$SMM_DEBUGFS/boot"
+	[ "$(wc -l <"$SMM_DEBUGFS/boot")" -eq 3 ] || ok=0
+	result $ok "$be: firmware, kernel and initrd are reserved"
+
+	if smm_unload; then
+		ktap_test_pass "$be: rmmod"
+	else
+		ktap_test_fail "$be: rmmod"
+	fi
+	after=$(free_kb)
+	diff=$((before - after))
+	echo "# $be: free (MemFree + per-cpu lists) before $before kB, after $after kB"
+	if [ "$diff" -le 1024 ]; then
+		ktap_test_pass "$be: MemFree restored within 1 MiB ($diff kB short)"
+	else
+		ktap_test_fail "$be: MemFree $diff kB short after rmmod"
+	fi
+}
+
+for be in $BACKENDS; do
+	check_backend "$be"
+done
+
+# No CONFIG_CMA: the cma backend must say so and fail the load.
+if grep -q "^CONFIG_CMA=y" "/boot/config-$(uname -r)" 2>/dev/null ||
+   [ -d /sys/kernel/mm/cma ]; then
+	ktap_test_skip "cma refuses without CONFIG_CMA" "this kernel has CMA (debug lane)"
+else
+	dmesg -c >/dev/null
+	if ! smm_load region=cma 2>/dev/null &&
+	   dmesg | grep -q "shadowmm: region: cma: this kernel is built without CONFIG_CMA" &&
+	   [ ! -d "$SMM_DEBUGFS" ]; then
+		ktap_test_pass "cma refuses without CONFIG_CMA, naming it"
+	else
+		ktap_test_fail "cma on a kernel without CMA"
+		smm_unload 2>/dev/null
+	fi
+fi
+
+ktap_finished
