@@ -99,8 +99,9 @@ static int place_high(const struct smm_machine *m, phys_addr_t size,
 				*out = cand;
 				return 0;
 			}
-			/* res[r] lies in this chunk; is there room below it? */
-			if (m->res[r].base - chunk_base(c) < size)
+			/* is there room between the chunk's base and res[r]? */
+			if (m->res[r].base < chunk_base(c) ||
+			    m->res[r].base - chunk_base(c) < size)
 				break;
 			cand = ALIGN_DOWN(m->res[r].base - size, PAGE_SIZE);
 		}
@@ -168,6 +169,12 @@ static int smm_boot_add_banks(struct smm_machine *m, smm_log_fn log, void *ctx)
 	for (i = 0; i < m->region.nr_chunks; i++) {
 		const struct smm_region_chunk *c = &m->region.chunks[i];
 
+		/* Shadow node ids are real node ids, and the shadow has fewer. */
+		if (c->nid < 0 || c->nid >= SMM_MAX_NUMNODES) {
+			log(ctx, "boot: chunk %u is on node %d; the shadow has nodes 0-%d\n",
+			    i, c->nid, SMM_MAX_NUMNODES - 1);
+			return -ERANGE;
+		}
 		ret = smm_memblock_add_node(&m->memblock, chunk_base(c),
 					    PFN_PHYS(c->nr_pages), c->nid,
 					    SMM_MEMBLOCK_NONE);
@@ -291,8 +298,11 @@ int smm_boot(struct smm_machine *m, smm_log_fn log, void *ctx)
 	unsigned int i;
 	int ret;
 
-	if (!m->region.nr_chunks)
+	if (!m->region.nr_chunks) {
+		log(ctx, "boot: the region has no memory\n");
+		smm_machine_teardown(m);
 		return -EINVAL;
+	}
 	smm_region_sort(&m->region);
 	memset(m->res, 0, sizeof(m->res));
 	smm_memblock_init(&m->memblock);

@@ -224,8 +224,9 @@ static int ctl_memblock_alloc(struct smm_machine *m, char **tok, int ntok,
 		log(ctx, "ctl: align must be a power of two up to 1G\n");
 		return -EINVAL;
 	}
-	if (args[3].seen && max_addr <= min_addr) {
-		log(ctx, "ctl: max must lie above min\n");
+	if (args[3].seen && (max_addr <= min_addr || max_addr < PAGE_SIZE)) {
+		/* below a page, max would collide with the ACCESSIBLE markers */
+		log(ctx, "ctl: max must lie above min and be at least one page\n");
 		return -EINVAL;
 	}
 	if (args[4].seen && !smm_node_present(m, args[4].val)) {

@@ -515,6 +515,13 @@ TEST(boot_initrd_below_kernel_in_same_chunk)
 	ASSERT_RGN(rsv, 1, N0 + SZ_512K, SZ_1M + SZ_512K + 5 * SZ_1M);
 	ASSERT_RGN(rsv, 2, N0 + SZ_8M - SZ_128K, SZ_128K);
 
+	/* exactly enough room: from the chunk's first byte to the kernel */
+	fresh(0, 5 * SZ_1M, SZ_1M + SZ_512K);
+	add_chunk(N0 + SZ_512K, SZ_8M - SZ_512K, 0);
+	ASSERT_EQ(0, boot());
+	ASSERT_RES(KERN_RES, N0 + SZ_2M, 5 * SZ_1M);
+	ASSERT_RES(INITRD_RES, N0 + SZ_512K, SZ_1M + SZ_512K);
+
 	/* with 1M of firmware only 1M is left below the kernel: no room */
 	fresh(SZ_1M, 5 * SZ_1M, SZ_1M + SZ_512K);
 	add_chunk(N0, SZ_8M, 0);
@@ -987,4 +994,23 @@ TEST(boot_again_is_identical_with_doubled_arrays)
 	take_copy(&copy_b);
 	ASSERT_SAME_COPY(&copy_a, &copy_b);
 	ASSERT_PTR_EQ(smm_phys_to_virt(MANY_ARRAY), mem->regions);
+}
+
+TEST(boot_rejects_node_beyond_shadow)
+{
+	/* A real node id the shadow cannot represent must not vanish silently. */
+	fresh(0, 0, 0);
+	add_chunk(N0, SZ_8M, 0);
+	add_chunk(N0 + SZ_16M, SZ_8M, SMM_MAX_NUMNODES);
+	ASSERT_EQ(-ERANGE, boot());
+	ASSERT_LOGGED("boot: chunk 1 is on node 16; the shadow has nodes 0-15\n");
+	ASSERT_TORN_DOWN();
+}
+
+TEST(boot_empty_region_fails_with_a_reason)
+{
+	fresh(FW, KERN, INITRD);
+	ASSERT_EQ(-EINVAL, boot());
+	ASSERT_LOGGED("boot: the region has no memory\n");
+	ASSERT_TORN_DOWN();
 }

@@ -914,7 +914,10 @@ TEST(ctl_reject_max_not_above_min)
 {
 	SETUP();
 	ASSERT_REJECTED(-EINVAL, "memblock alloc size=4K min=0x2000 max=0x1000");
-	ASSERT_LOG("ctl: max must lie above min\n");
+	ASSERT_LOG("ctl: max must lie above min and be at least one page\n");
+	/* 1 is MEMBLOCK_ALLOC_NOLEAKTRACE: it must not mean "anywhere" */
+	ASSERT_REJECTED(-EINVAL, "memblock alloc size=4K max=1");
+	ASSERT_REJECTED(-EINVAL, "memblock alloc size=4K max=0xfff");
 	ASSERT_REJECTED(-EINVAL, "memblock alloc size=4K min=0x40800000 max=0x40800000");
 	ASSERT_REJECTED(-EINVAL, "memblock alloc size=4K max=0");
 	ASSERT_REJECTED(-EINVAL, "memblock alloc size=4K max=0x40000000 min=2G");
@@ -1003,8 +1006,10 @@ TEST(ctl_reject_range_incomplete)
 	ASSERT_REJECTED(-EINVAL, "memblock reserve base=0x40800000");
 	ASSERT_LOG("ctl: needs base= and size=\n");
 	ASSERT_REJECTED(-EINVAL, "memblock reserve size=4K");
+	ASSERT_LOG("ctl: needs base= and size=\n");
 	ASSERT_REJECTED(-EINVAL, "memblock reserve");
 	ASSERT_REJECTED(-EINVAL, "memblock free size=64K");
+	ASSERT_LOG("ctl: needs base= and size=\n");
 	ASSERT_REJECTED(-EINVAL, "memblock free");
 }
 
