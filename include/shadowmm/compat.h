@@ -24,6 +24,8 @@
 #include <linux/numa.h>
 #include <linux/cache.h>
 #include <linux/io.h>
+#include <linux/spinlock.h>
+#include <linux/smp.h>
 
 #define SMM_PHYS_ADDR_MAX	PHYS_ADDR_MAX
 
@@ -37,6 +39,20 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 {
 	return virt_to_phys((void *)va);
 }
+
+/*
+ * The shadow's locks are the kernel's own (zone->lock and the pcp lock,
+ * taken irqsave as v6.1 takes them) so lockdep sees them.
+ */
+#define smm_spinlock_t				spinlock_t
+#define smm_spin_lock_init(l)			spin_lock_init(l)
+#define smm_spin_lock_irqsave(l, flags)		spin_lock_irqsave(l, flags)
+#define smm_spin_unlock_irqrestore(l, flags)	spin_unlock_irqrestore(l, flags)
+
+/* The CPU whose per-cpu lists an allocation uses; pins the task to it. */
+#define smm_get_cpu()		get_cpu()
+#define smm_put_cpu()		put_cpu()
+#define smm_nr_cpu_ids()	nr_cpu_ids
 
 #else
 /*

@@ -10,10 +10,7 @@
 #include "compat.h"
 #include "memblock.h"
 #include "mmzone.h"
-
-/* The shadow's own order limit (orders 0..SMM_MAX_ORDER - 1), not the host's. */
-#define SMM_MAX_ORDER		11
-#define SMM_MAX_ORDER_NR_PAGES	(1UL << (SMM_MAX_ORDER - 1))
+#include "page_alloc.h"
 
 #define SMM_MAX_CHUNKS		512
 
@@ -38,6 +35,13 @@ struct smm_boot_config {
 	phys_addr_t firmware_size;
 	phys_addr_t kernel_size;
 	phys_addr_t initrd_size;
+	enum smm_zone_layout zone_layout;
+	/* 0: the kernel's default, int_sqrt(lowmem_kbytes * 16) clamped */
+	unsigned long min_free_kbytes;
+	/* write a tag into every allocated page, check it on free */
+	bool verify;
+	/* rmqueue ring entries (0: off) */
+	unsigned int rmqueue_trace_size;
 };
 
 /* Where smm_boot() placed a simulated reservation (size 0: none). */
@@ -64,6 +68,15 @@ struct smm_machine {
 	int node_ids[SMM_MAX_NUMNODES];
 	struct smm_pglist_data node_data[SMM_MAX_NUMNODES];
 	bool booted;
+
+	/* Stage 2: CPUs the per-cpu lists and counters are kept for. */
+	unsigned int nr_cpus;
+	unsigned long min_free_kbytes;	/* in force (cfg or the default) */
+	unsigned long totalram_pages;	/* managed, all zones */
+	struct smm_vm_events *events;	/* nr_cpus of them */
+	struct smm_rmqueue_ring rmqueue_ring;
+	u64 verify_seq;			/* allocation sequence for tags */
+	bool verify_warned;
 };
 
 /* Sink for boot log lines (dmesg in the module, stdout or nothing on the host). */

@@ -10,7 +10,7 @@
 #include "compat.h"
 
 /* Shadow node ids run 0..SMM_MAX_NUMNODES-1; this value means "no node". */
-#define SMM_MAX_NUMNODES		64
+#define SMM_MAX_NUMNODES		16
 
 #define SMM_INIT_MEMBLOCK_REGIONS	128
 

@@ -11,6 +11,7 @@
 #include "compat.h"
 
 struct smm_memblock_alloc_info;
+struct smm_rmqueue_rec;
 
 #ifdef __KERNEL__
 #include <trace/events/shadowmm.h>
@@ -20,6 +21,23 @@ void trace_memblock_add(phys_addr_t base, phys_addr_t size, int nid,
 void trace_memblock_reserve(phys_addr_t base, phys_addr_t size);
 void trace_memblock_alloc(const struct smm_memblock_alloc_info *info);
 void trace_memblock_free(phys_addr_t base, phys_addr_t size);
+
+/* Stage 2; pfn ~0UL means "none" (a failed allocation). */
+void trace_alloc_pages(unsigned int gfp, unsigned int order, int nid,
+		       unsigned long pfn);
+void trace_rmqueue(const struct smm_rmqueue_rec *rec);
+void trace_rmqueue_bulk(int nid, int zone, unsigned int order,
+			int migratetype, int count, int allocated);
+void trace_pcp_drain(int nid, int zone, int cpu, int count);
+void trace_fallback(unsigned long pfn, unsigned int alloc_order,
+		    int fallback_order, int alloc_migratetype,
+		    int fallback_migratetype, int change_ownership);
+void trace_free_one_page(unsigned long pfn, unsigned int order,
+			 unsigned int merged_order, int migratetype);
+void trace_watermark_fail(int nid, int zone, unsigned int order,
+			  unsigned long mark, unsigned long free,
+			  unsigned int alloc_flags);
+void trace_free_all(int nid, int zone, unsigned long pages);
 #endif
 
 #endif /* _SHADOWMM_TRACE_H */

@@ -36,6 +36,7 @@ typedef uint64_t phys_addr_t;
 #define PFN_PHYS(x)		((phys_addr_t)(x) << PAGE_SHIFT)
 #define PHYS_PFN(x)		((unsigned long)((x) >> PAGE_SHIFT))
 
+#define BIT(n)			(1UL << (n))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define __ALIGN_MASK(x, m)	(((x) + (m)) & ~(m))
 #define ALIGN(x, a)		__ALIGN_MASK(x, (__typeof__(x))(a) - 1)
@@ -79,9 +80,103 @@ typedef uint64_t phys_addr_t;
 #define kcalloc(n, s, g)	calloc(n, s)
 #define kfree(p)		free(p)
 
+#define container_of(ptr, type, member) \
+	((type *)((char *)(ptr) - offsetof(type, member)))
+
 struct list_head {
 	struct list_head *next, *prev;
 };
+
+static inline void INIT_LIST_HEAD(struct list_head *h)
+{
+	h->next = h;
+	h->prev = h;
+}
+
+static inline void __list_add(struct list_head *n, struct list_head *prev,
+			      struct list_head *next)
+{
+	next->prev = n;
+	n->next = next;
+	n->prev = prev;
+	prev->next = n;
+}
+
+static inline void list_add(struct list_head *n, struct list_head *h)
+{
+	__list_add(n, h, h->next);
+}
+
+static inline void list_add_tail(struct list_head *n, struct list_head *h)
+{
+	__list_add(n, h->prev, h);
+}
+
+static inline void list_del(struct list_head *e)
+{
+	e->next->prev = e->prev;
+	e->prev->next = e->next;
+	e->next = NULL;
+	e->prev = NULL;
+}
+
+static inline void list_move(struct list_head *e, struct list_head *h)
+{
+	list_del(e);
+	list_add(e, h);
+}
+
+static inline void list_move_tail(struct list_head *e, struct list_head *h)
+{
+	list_del(e);
+	list_add_tail(e, h);
+}
+
+static inline bool list_empty(const struct list_head *h)
+{
+	return h->next == h;
+}
+
+#define list_entry(ptr, type, member)	container_of(ptr, type, member)
+#define list_first_entry(h, type, member) list_entry((h)->next, type, member)
+#define list_last_entry(h, type, member) list_entry((h)->prev, type, member)
+#define list_first_entry_or_null(h, type, member) \
+	(list_empty(h) ? NULL : list_first_entry(h, type, member))
+#define list_for_each_entry(pos, h, member)				\
+	for (pos = list_entry((h)->next, __typeof__(*pos), member);	\
+	     &pos->member != (h);					\
+	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
+#define list_for_each_entry_safe(pos, n, h, member)			\
+	for (pos = list_entry((h)->next, __typeof__(*pos), member),	\
+	     n = list_entry(pos->member.next, __typeof__(*pos), member); \
+	     &pos->member != (h);					\
+	     pos = n, n = list_entry(n->member.next, __typeof__(*n), member))
+
+/*
+ * Locks and CPUs. The host tests may run threads; a mutex stands in for
+ * each spinlock, and a thread's "CPU" is whatever the test set in
+ * smm_ucpu (default 0), out of smm_unr_cpus (default 2).
+ */
+#include <pthread.h>
+
+struct smm_spinlock {
+	pthread_mutex_t m;
+};
+
+#define smm_spinlock_t		struct smm_spinlock
+
+#define smm_spin_lock_init(l)	pthread_mutex_init(&(l)->m, NULL)
+#define smm_spin_lock_irqsave(l, flags) \
+	do { (flags) = 0; pthread_mutex_lock(&(l)->m); } while (0)
+#define smm_spin_unlock_irqrestore(l, flags) \
+	do { (void)(flags); pthread_mutex_unlock(&(l)->m); } while (0)
+
+extern __thread int smm_ucpu;
+extern unsigned int smm_unr_cpus;
+
+#define smm_get_cpu()		(smm_ucpu)
+#define smm_put_cpu()		do { } while (0)
+#define smm_nr_cpu_ids()	(smm_unr_cpus)
 
 /*
  * The host tests back "physical" addresses with one large sparse mapping

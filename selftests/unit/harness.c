@@ -15,6 +15,8 @@
  * anywhere below 64 GiB and only the pages it touches cost anything.
  */
 unsigned char *smm_uarena;
+__thread int smm_ucpu;
+unsigned int smm_unr_cpus = 2;
 
 struct smm_trace_log smm_trace;
 

@@ -11,6 +11,7 @@
 
 #include <linux/tracepoint.h>
 #include "../../shadowmm/memblock.h"
+#include "../../shadowmm/page_alloc.h"
 
 TRACE_EVENT(memblock_add,
 	    TP_PROTO(phys_addr_t base, phys_addr_t size, int nid,
@@ -74,6 +75,166 @@ TRACE_EVENT(memblock_alloc,
 		      __entry->size, __entry->align, __entry->min,
 		      __entry->max, __entry->nid, __entry->exact,
 		      __entry->base, __entry->retried)
+);
+
+/* smm_alloc_pages(): one per call; pfn is -1 (~0) when it failed. */
+TRACE_EVENT(alloc_pages,
+	    TP_PROTO(unsigned int gfp, unsigned int order, int nid,
+		     unsigned long pfn),
+	    TP_ARGS(gfp, order, nid, pfn),
+	    TP_STRUCT__entry(__field(unsigned int, gfp)
+			     __field(unsigned int, order)
+			     __field(int, nid)
+			     __field(unsigned long, pfn)),
+	    TP_fast_assign(__entry->gfp = gfp;
+			   __entry->order = order;
+			   __entry->nid = nid;
+			   __entry->pfn = pfn;),
+	    TP_printk("gfp=0x%x order=%u nid=%d pfn=0x%lx", __entry->gfp,
+		      __entry->order, __entry->nid, __entry->pfn)
+);
+
+/*
+ * A block taken off the buddy free lists (pcp=0, current_order is the
+ * free list it came from) or off a per-cpu list (pcp=1).
+ */
+TRACE_EVENT(rmqueue,
+	    TP_PROTO(const struct smm_rmqueue_rec *rec),
+	    TP_ARGS(rec),
+	    TP_STRUCT__entry(__field(int, nid)
+			     __field(int, zone)
+			     __field(unsigned int, order)
+			     __field(unsigned int, current_order)
+			     __field(int, migratetype)
+			     __field(int, pcp)
+			     __field(unsigned long, pfn)),
+	    TP_fast_assign(__entry->nid = rec->nid;
+			   __entry->zone = rec->zone;
+			   __entry->order = rec->order;
+			   __entry->current_order = rec->current_order;
+			   __entry->migratetype = rec->migratetype;
+			   __entry->pcp = rec->pcp;
+			   __entry->pfn = rec->pfn;),
+	    TP_printk("nid=%d zone=%d order=%u current_order=%u migratetype=%d pcp=%d pfn=0x%lx",
+		      __entry->nid, __entry->zone, __entry->order,
+		      __entry->current_order, __entry->migratetype,
+		      __entry->pcp, __entry->pfn)
+);
+
+TRACE_EVENT(rmqueue_bulk,
+	    TP_PROTO(int nid, int zone, unsigned int order, int migratetype,
+		     int count, int allocated),
+	    TP_ARGS(nid, zone, order, migratetype, count, allocated),
+	    TP_STRUCT__entry(__field(int, nid)
+			     __field(int, zone)
+			     __field(unsigned int, order)
+			     __field(int, migratetype)
+			     __field(int, count)
+			     __field(int, allocated)),
+	    TP_fast_assign(__entry->nid = nid;
+			   __entry->zone = zone;
+			   __entry->order = order;
+			   __entry->migratetype = migratetype;
+			   __entry->count = count;
+			   __entry->allocated = allocated;),
+	    TP_printk("nid=%d zone=%d order=%u migratetype=%d count=%d allocated=%d",
+		      __entry->nid, __entry->zone, __entry->order,
+		      __entry->migratetype, __entry->count,
+		      __entry->allocated)
+);
+
+TRACE_EVENT(pcp_drain,
+	    TP_PROTO(int nid, int zone, int cpu, int count),
+	    TP_ARGS(nid, zone, cpu, count),
+	    TP_STRUCT__entry(__field(int, nid)
+			     __field(int, zone)
+			     __field(int, cpu)
+			     __field(int, count)),
+	    TP_fast_assign(__entry->nid = nid;
+			   __entry->zone = zone;
+			   __entry->cpu = cpu;
+			   __entry->count = count;),
+	    TP_printk("nid=%d zone=%d cpu=%d count=%d", __entry->nid,
+		      __entry->zone, __entry->cpu, __entry->count)
+);
+
+/* The fields of the kernel's kmem:mm_page_alloc_extfrag. */
+TRACE_EVENT(fallback,
+	    TP_PROTO(unsigned long pfn, unsigned int alloc_order,
+		     int fallback_order, int alloc_migratetype,
+		     int fallback_migratetype, int change_ownership),
+	    TP_ARGS(pfn, alloc_order, fallback_order, alloc_migratetype,
+		    fallback_migratetype, change_ownership),
+	    TP_STRUCT__entry(__field(unsigned long, pfn)
+			     __field(int, alloc_order)
+			     __field(int, fallback_order)
+			     __field(int, alloc_migratetype)
+			     __field(int, fallback_migratetype)
+			     __field(int, change_ownership)),
+	    TP_fast_assign(__entry->pfn = pfn;
+			   __entry->alloc_order = alloc_order;
+			   __entry->fallback_order = fallback_order;
+			   __entry->alloc_migratetype = alloc_migratetype;
+			   __entry->fallback_migratetype = fallback_migratetype;
+			   __entry->change_ownership = change_ownership;),
+	    TP_printk("pfn=0x%lx alloc_order=%d fallback_order=%d alloc_migratetype=%d fallback_migratetype=%d change_ownership=%d",
+		      __entry->pfn, __entry->alloc_order,
+		      __entry->fallback_order, __entry->alloc_migratetype,
+		      __entry->fallback_migratetype,
+		      __entry->change_ownership)
+);
+
+TRACE_EVENT(free_one_page,
+	    TP_PROTO(unsigned long pfn, unsigned int order,
+		     unsigned int merged_order, int migratetype),
+	    TP_ARGS(pfn, order, merged_order, migratetype),
+	    TP_STRUCT__entry(__field(unsigned long, pfn)
+			     __field(unsigned int, order)
+			     __field(unsigned int, merged_order)
+			     __field(int, migratetype)),
+	    TP_fast_assign(__entry->pfn = pfn;
+			   __entry->order = order;
+			   __entry->merged_order = merged_order;
+			   __entry->migratetype = migratetype;),
+	    TP_printk("pfn=0x%lx order=%u merged_order=%u migratetype=%d",
+		      __entry->pfn, __entry->order, __entry->merged_order,
+		      __entry->migratetype)
+);
+
+TRACE_EVENT(watermark_fail,
+	    TP_PROTO(int nid, int zone, unsigned int order,
+		     unsigned long mark, unsigned long free,
+		     unsigned int alloc_flags),
+	    TP_ARGS(nid, zone, order, mark, free, alloc_flags),
+	    TP_STRUCT__entry(__field(int, nid)
+			     __field(int, zone)
+			     __field(unsigned int, order)
+			     __field(unsigned long, mark)
+			     __field(unsigned long, free)
+			     __field(unsigned int, alloc_flags)),
+	    TP_fast_assign(__entry->nid = nid;
+			   __entry->zone = zone;
+			   __entry->order = order;
+			   __entry->mark = mark;
+			   __entry->free = free;
+			   __entry->alloc_flags = alloc_flags;),
+	    TP_printk("nid=%d zone=%d order=%u mark=%lu free=%lu alloc_flags=0x%x",
+		      __entry->nid, __entry->zone, __entry->order,
+		      __entry->mark, __entry->free, __entry->alloc_flags)
+);
+
+/* memblock_free_all(): the pages one zone received. */
+TRACE_EVENT(free_all,
+	    TP_PROTO(int nid, int zone, unsigned long pages),
+	    TP_ARGS(nid, zone, pages),
+	    TP_STRUCT__entry(__field(int, nid)
+			     __field(int, zone)
+			     __field(unsigned long, pages)),
+	    TP_fast_assign(__entry->nid = nid;
+			   __entry->zone = zone;
+			   __entry->pages = pages;),
+	    TP_printk("nid=%d zone=%d pages=%lu", __entry->nid,
+		      __entry->zone, __entry->pages)
 );
 
 #endif /* _TRACE_SHADOWMM_H */

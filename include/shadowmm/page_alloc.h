@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Stage 2: zones, memblock_free_all and the buddy allocator with per-cpu
+ * lists and migratetype fallback (mm/page_alloc.c of v6.1), plus what
+ * makes it observable: per-cpu event counters and the rmqueue ring.
+ */
+#ifndef _SHADOWMM_PAGE_ALLOC_H
+#define _SHADOWMM_PAGE_ALLOC_H
+
+#include "gfp.h"
+
+struct smm_machine;
+
+struct smm_nodemask {
+	unsigned long bits;	/* bit n: shadow node n (SMM_MAX_NUMNODES <= 64) */
+};
+
+/* zone_layout= */
+enum smm_zone_layout {
+	SMM_ZONE_LAYOUT_SCALED,	/* every zone on every node, by proportion */
+	SMM_ZONE_LAYOUT_REAL,	/* the real DMA/DMA32/Normal boundaries */
+};
+
+/*
+ * Per-cpu event counters; the debugfs histograms are their sums. Each CPU
+ * only writes its own copy, with the CPU pinned (smm_get_cpu()).
+ */
+struct smm_vm_events {
+	/* __rmqueue_smallest hits: [migratetype][requested order][current_order] */
+	u64 rmqueue[SMM_MIGRATE_TYPES][SMM_MAX_ORDER][SMM_MAX_ORDER];
+	/* allocations served straight from a pcp list, by order */
+	u64 pcp_hit[SMM_MAX_ORDER];
+	/* __rmqueue_fallback: [start migratetype][fallback migratetype] */
+	u64 fallback[SMM_MIGRATE_TYPES][SMM_MIGRATE_TYPES];
+	/* ... of which took the whole pageblock (its migratetype changed) */
+	u64 steal[SMM_MIGRATE_TYPES][SMM_MIGRATE_TYPES];
+	/* smm_alloc_pages() outcomes: [node][zone][order] / failures [order] */
+	u64 alloc_success[SMM_MAX_NUMNODES][SMM_MAX_NR_ZONES][SMM_MAX_ORDER];
+	u64 alloc_fail[SMM_MAX_ORDER];
+	u64 watermark_fail;	/* zone_watermark_ok said no */
+	u64 free[SMM_MAX_ORDER];	/* smm_free_pages() calls */
+	u64 merge[SMM_MAX_ORDER];	/* __free_one_page merged up to order */
+	u64 pcp_refill;		/* rmqueue_bulk calls */
+	u64 pcp_drain;		/* free_pcppages_bulk calls */
+	u64 verify_mismatch;
+};
+
+/* One rmqueue event, as the rmqueue tracepoint reports it. */
+struct smm_rmqueue_rec {
+	u64 seq;
+	unsigned long pfn;
+	int nid;
+	int zone;
+	unsigned int order;
+	unsigned int current_order;
+	int migratetype;
+	bool pcp;		/* served from a per-cpu list */
+};
+
+struct smm_rmqueue_ring {
+	smm_spinlock_t lock;
+	unsigned int size;	/* entries; 0: the ring is off */
+	u64 seq;		/* events recorded so far */
+	struct smm_rmqueue_rec *recs;
+};
+
+/*
+ * Pipeline steps 4 and 5 and the zonelists, in the order smm_boot() runs
+ * them after the memory map exists.
+ */
+int smm_free_area_init(struct smm_machine *m);
+unsigned long smm_memblock_free_all(struct smm_machine *m);
+void smm_build_all_zonelists(struct smm_machine *m);
+/* Undo smm_free_area_init() (per-cpu sets, pageblock bitmaps, counters). */
+void smm_page_alloc_teardown(struct smm_machine *m);
+
+/* Runtime: NULL on failure (counted, traced, no warning). */
+struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
+				 unsigned int order, int preferred_nid,
+				 const struct smm_nodemask *nodemask);
+void smm_free_pages(struct smm_machine *m, struct smm_page *page,
+		    unsigned int order);
+/* Empty every per-cpu list of every zone into the buddy lists. */
+void smm_drain_all_pages(struct smm_machine *m);
+
+/* Watermark check, with the high-order free-area test (v6.1 semantics). */
+bool smm_zone_watermark_ok(struct smm_zone *z, unsigned int order,
+			   unsigned long mark, int highest_zoneidx,
+			   unsigned int alloc_flags);
+
+/* memmap lookups; smm_pfn_to_page() is NULL outside every node's map. */
+struct smm_page *smm_pfn_to_page(struct smm_machine *m, unsigned long pfn);
+unsigned long smm_page_to_pfn(struct smm_machine *m,
+			      const struct smm_page *page);
+struct smm_zone *smm_page_zone(struct smm_machine *m,
+			       const struct smm_page *page);
+void *smm_page_address(struct smm_machine *m, const struct smm_page *page);
+
+int smm_get_pageblock_migratetype(struct smm_machine *m, unsigned long pfn);
+
+/* Sum of every CPU's counters into @sum. */
+void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum);
+
+#endif /* _SHADOWMM_PAGE_ALLOC_H */
