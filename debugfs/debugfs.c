@@ -10,6 +10,12 @@
 
 static struct dentry *smm_dbg_root;
 
+/* Every table of views, each ended by an empty entry. */
+static const struct smm_dbg_view *const smm_view_tables[] = {
+	smm_memblock_views,
+	smm_vmstat_views,
+};
+
 void smm_seq_emit(void *ctx, const char *fmt, ...)
 {
 	va_list args;
@@ -66,10 +72,12 @@ static void smm_create_view(const struct smm_dbg_view *view)
 void smm_debugfs_init(void)
 {
 	const struct smm_dbg_view *view;
+	unsigned int i;
 
 	smm_dbg_root = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	for (view = smm_memblock_views; view->path; view++)
-		smm_create_view(view);
+	for (i = 0; i < ARRAY_SIZE(smm_view_tables); i++)
+		for (view = smm_view_tables[i]; view->path; view++)
+			smm_create_view(view);
 	debugfs_create_file("ctl", 0200, smm_dbg_root, NULL, &smm_ctl_fops);
 }
 

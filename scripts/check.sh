@@ -76,6 +76,9 @@ count_stage dkms $?
 if [ "$module_rc" -eq 0 ]; then
 	stage vm-test scripts/vm-test.sh
 	count_tests vm-test $?
+	# the host replays the guest's seeded workload: same hash or fail
+	stage determinism scripts/determinism-check.sh
+	count_tests determinism $?
 else
 	echo "=== [check] vm-test skipped: the module did not build"
 	failed=$((failed + 1))

@@ -14,7 +14,7 @@ OUT=/tmp/smm-bt.$$
 ktap_print_header
 
 command -v bpftrace >/dev/null || ktap_skip_all "bpftrace is not installed"
-smm_load region=pages || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
+smm_load region=pages upto=memmap || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
 ktap_set_plan 6
 
 nchunks=$(sed -n 's/^backend [a-z]* chunks \([0-9]*\) .*/\1/p' "$SMM_DEBUGFS/region")

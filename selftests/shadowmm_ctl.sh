@@ -10,7 +10,7 @@ DIR=$(dirname "$0")
 
 ktap_print_header
 
-if ! smm_load region=pages; then
+if ! smm_load region=pages upto=memmap; then
 	ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
 fi
 

@@ -22,7 +22,12 @@ firmware_size=1x|invalid firmware_size=1x
 firmware_size=100|invalid firmware_size=100: not a multiple
 kernel_size=2G|invalid kernel_size=2G
 initrd_size=-1|invalid initrd_size=-1
-kernel_size=40M|boot: kernel_size=41943040 does not fit'
+kernel_size=40M|boot: kernel_size=41943040 does not fit
+upto=zones|invalid upto=zones
+zone_layout=flat|invalid zone_layout=flat
+min_free_kbytes=64|invalid min_free_kbytes=64
+min_free_kbytes=300000|invalid min_free_kbytes=300000
+rmqueue_trace_size=65537|invalid rmqueue_trace_size=65537'
 
 ktap_print_header
 ktap_set_plan "$(echo "$CASES" | wc -l)"

@@ -6,9 +6,11 @@
  * The order follows x86's setup_arch(): the early reservations (firmware
  * area at the bottom of memory, the kernel image, the initrd the boot
  * loader put high) are made first, then memblock may resize its arrays, then
- * every memory bank is added with its node, and finally each node's memory
- * map is carved out of memblock (seed 000: memmap_alloc() ->
- * memblock_alloc_try_nid_raw()).
+ * every memory bank is added with its node, and each node's memory map is
+ * carved out of memblock (seed 000: memmap_alloc() ->
+ * memblock_alloc_try_nid_raw()). Unless upto=memmap, the zones are laid
+ * over the map, memblock hands every free range to the buddy allocator
+ * and the zonelists are built (src/mm_init.c).
  */
 #include "shadowmm/machine.h"
 
@@ -276,8 +278,58 @@ static int smm_alloc_node_mem_map(struct smm_machine *m, int nid,
 	return 0;
 }
 
+/* /proc/zoneinfo's numbers of a populated zone, on one line. */
+static void smm_boot_log_zone(const struct smm_zone *z, smm_log_fn log,
+			      void *ctx)
+{
+	log(ctx,
+	    "zones: node %d %s: spanned %lu present %lu managed %lu min/low/high %lu/%lu/%lu\n",
+	    z->node, z->name, z->spanned_pages, z->present_pages,
+	    z->managed_pages, z->_watermark[SMM_WMARK_MIN],
+	    z->_watermark[SMM_WMARK_LOW], z->_watermark[SMM_WMARK_HIGH]);
+}
+
+static void smm_boot_log_zones(struct smm_machine *m, smm_log_fn log,
+			       void *ctx)
+{
+	int i, zid;
+
+	for (i = 0; i < m->nr_nodes; i++) {
+		struct smm_zone *zones = m->node_data[m->node_ids[i]].node_zones;
+
+		for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++)
+			if (smm_populated_zone(&zones[zid]))
+				smm_boot_log_zone(&zones[zid], log, ctx);
+	}
+}
+
+/*
+ * Pipeline steps 4 to 6: the zones over the memory map, every free
+ * memblock range into the buddy allocator (memblock's job ends here), the
+ * zonelists.
+ */
+static int smm_boot_buddy(struct smm_machine *m, smm_log_fn log, void *ctx)
+{
+	unsigned long pages;
+	int ret;
+
+	if (!m->nr_cpus)
+		m->nr_cpus = smm_nr_cpu_ids();
+	ret = smm_free_area_init(m);
+	if (ret) {
+		log(ctx, "zones: no memory for the zone structures\n");
+		return ret;
+	}
+	pages = smm_memblock_free_all(m);
+	smm_build_all_zonelists(m);
+	smm_boot_log_zones(m, log, ctx);
+	log(ctx, "free_all: %lu pages\n", pages);
+	return 0;
+}
+
 void smm_machine_teardown(struct smm_machine *m)
 {
+	smm_page_alloc_teardown(m);
 	smm_memblock_destroy(&m->memblock);
 	memset(m->res, 0, sizeof(m->res));
 	memset(m->node_data, 0, sizeof(m->node_data));
@@ -325,7 +377,14 @@ int smm_boot(struct smm_machine *m, smm_log_fn log, void *ctx)
 		if (ret)
 			goto fail;
 	}
+	/* upto=memmap: memblock stays in charge, no buddy allocator. */
+	if (m->cfg.upto == SMM_UPTO_MEMMAP)
+		goto done;
 
+	ret = smm_boot_buddy(m, log, ctx);
+	if (ret)
+		goto fail;
+done:
 	m->booted = true;
 	return 0;
 

@@ -2,17 +2,23 @@
 /*
  * The ctl command language. One command per write:
  *
- *   reset
+ *   reset [upto=memmap|buddy]
  *   memblock alloc size=SIZE [align=SIZE] [min=ADDR] [max=ADDR] [nid=N]
  *                  [exact] [raw]
  *   memblock reserve base=ADDR size=SIZE
  *   memblock free base=ADDR size=SIZE
  *   memblock set [bottom_up=0|1] [limit=ADDR|max]
+ *   alloc order=N [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=NAME]
+ *   free tag=NAME | free pfn=PFN | free all
+ *   drain
+ *   verify 0|1
+ *   workload seed=S ops=N
  *
  * A command is parsed and validated completely before anything is done, so
  * a rejected command leaves the machine exactly as it was.
  */
 #include "shadowmm/ctl.h"
+#include "shadowmm/workload.h"
 
 #define SMM_CTL_MAX_TOKENS	16
 
@@ -20,8 +26,10 @@ struct smm_ctl_arg {
 	const char *key;
 	bool is_flag;		/* a bare word, no "=value" */
 	bool allow_max;		/* value may be the word "max" */
+	bool is_str;		/* the value is a word, kept in str */
 	bool seen;
 	u64 val;
+	const char *str;
 };
 
 int smm_parse_u64(const char *s, u64 *out)
@@ -78,6 +86,15 @@ int smm_parse_u64(const char *s, u64 *out)
 	return 0;
 }
 
+int smm_upto_lookup(const char *name)
+{
+	if (!strcmp(name, "buddy"))
+		return SMM_UPTO_BUDDY;
+	if (!strcmp(name, "memmap"))
+		return SMM_UPTO_MEMMAP;
+	return -EINVAL;
+}
+
 static struct smm_ctl_arg *find_arg(struct smm_ctl_arg *args, int nargs,
 				    const char *key, size_t keylen)
 {
@@ -120,6 +137,10 @@ static int parse_args(char **tok, int ntok, struct smm_ctl_arg *args,
 		if (!eq) {
 			log(ctx, "ctl: '%s' needs a value\n", a->key);
 			return -EINVAL;
+		}
+		if (a->is_str) {
+			a->str = eq + 1;
+			continue;
 		}
 		if (a->allow_max && !strcmp(eq + 1, "max")) {
 			a->val = ~0ULL;
@@ -349,6 +370,14 @@ static int ctl_memblock(struct smm_machine *m, char **tok, int ntok,
 		log(ctx, "ctl: memblock needs alloc|reserve|free|set\n");
 		return -EINVAL;
 	}
+	/*
+	 * After memblock_free_all() the buddy allocator owns every free
+	 * byte: memblock may no longer hand any out or take any back.
+	 */
+	if (m->cfg.upto == SMM_UPTO_BUDDY && strcmp(tok[0], "set")) {
+		log(ctx, "ctl: memblock gave its memory to the buddy (reset upto=memmap)\n");
+		return -EBUSY;
+	}
 	if (!strcmp(tok[0], "alloc"))
 		return ctl_memblock_alloc(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "reserve"))
@@ -361,15 +390,221 @@ static int ctl_memblock(struct smm_machine *m, char **tok, int ntok,
 	return -EINVAL;
 }
 
-static int ctl_reset(struct smm_machine *m, int ntok, smm_log_fn log,
-		     void *ctx)
+static int ctl_reset(struct smm_machine *m, char **tok, int ntok,
+		     smm_log_fn log, void *ctx)
 {
-	if (ntok) {
-		log(ctx, "ctl: reset takes no arguments\n");
+	struct smm_ctl_arg args[] = { { .key = "upto", .is_str = true } };
+	int upto = m->cfg.upto;
+	int ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (args[0].seen) {
+		upto = smm_upto_lookup(args[0].str);
+		if (upto < 0) {
+			log(ctx, "ctl: upto is memmap or buddy\n");
+			return -EINVAL;
+		}
+	}
+	if (m->busy) {
+		log(ctx, "ctl: a stress run is going on\n");
+		return -EBUSY;
+	}
+	smm_held_forget(m);
+	smm_machine_teardown(m);
+	m->cfg.upto = upto;
+	return smm_boot(m, log, ctx);
+}
+
+/* "movable|zero": the kernel's flag names, lower case, '|' between. */
+static const struct {
+	const char *name;
+	unsigned int gfp;
+} smm_gfp_words[] = {
+	{ "kernel", SMM_GFP_KERNEL },
+	{ "movable", SMM_GFP_HIGHUSER_MOVABLE },
+	{ "reclaimable", SMM___GFP_RECLAIMABLE },
+	{ "dma", SMM___GFP_DMA },
+	{ "dma32", SMM___GFP_DMA32 },
+	{ "high", SMM___GFP_HIGH },
+	{ "atomic", SMM_GFP_ATOMIC },
+	{ "zero", SMM___GFP_ZERO },
+	{ "thisnode", SMM___GFP_THISNODE },
+};
+
+static int parse_gfp(const char *s, unsigned int *gfp)
+{
+	size_t len, i;
+
+	*gfp = 0;
+	for (;;) {
+		len = strcspn(s, "|");
+		for (i = 0; i < ARRAY_SIZE(smm_gfp_words); i++)
+			if (strlen(smm_gfp_words[i].name) == len &&
+			    !strncmp(smm_gfp_words[i].name, s, len))
+				break;
+		if (i == ARRAY_SIZE(smm_gfp_words))
+			return -EINVAL;
+		*gfp |= smm_gfp_words[i].gfp;
+		if (!s[len])
+			return smm_gfp_zone(*gfp) < 0 ? -EINVAL : 0;
+		s += len + 1;
+	}
+}
+
+static bool valid_tag(const char *t)
+{
+	size_t n = 0;
+
+	for (; t[n]; n++)
+		if (!((t[n] >= 'a' && t[n] <= 'z') || (t[n] >= 'A' && t[n] <= 'Z') ||
+		      (t[n] >= '0' && t[n] <= '9') || t[n] == '_' || t[n] == '-'))
+			return false;
+	return n > 0 && n < SMM_TAG_LEN;
+}
+
+/* Stage-2 commands need the buddy allocator to exist. */
+static int need_buddy(struct smm_machine *m, smm_log_fn log, void *ctx)
+{
+	if (m->booted && m->cfg.upto == SMM_UPTO_BUDDY)
+		return 0;
+	log(ctx, "ctl: no buddy allocator (reset upto=buddy)\n");
+	return -EINVAL;
+}
+
+static int ctl_alloc(struct smm_machine *m, char **tok, int ntok,
+		     smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "order" }, { .key = "count" }, { .key = "nid" },
+		{ .key = "gfp", .is_str = true }, { .key = "tag", .is_str = true },
+	};
+	unsigned long count, done;
+	unsigned int gfp = SMM_GFP_KERNEL;
+	const char *tag = "ctl";
+	int nid, ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (!args[0].seen || args[0].val >= SMM_MAX_ORDER) {
+		log(ctx, "ctl: alloc needs order=0..%d\n", SMM_MAX_ORDER - 1);
 		return -EINVAL;
 	}
-	smm_machine_teardown(m);
-	return smm_boot(m, log, ctx);
+	count = args[1].seen ? args[1].val : 1;
+	if (!count || count > (1UL << 20)) {
+		log(ctx, "ctl: count is 1..1048576\n");
+		return -EINVAL;
+	}
+	if (args[2].seen && !smm_node_present(m, args[2].val)) {
+		log(ctx, "ctl: nid=%llu is not a shadow node\n",
+		    (unsigned long long)args[2].val);
+		return -EINVAL;
+	}
+	nid = args[2].seen ? (int)args[2].val : NUMA_NO_NODE;
+	if (args[3].seen && parse_gfp(args[3].str, &gfp)) {
+		log(ctx, "ctl: bad gfp=%s\n", args[3].str);
+		return -EINVAL;
+	}
+	if (args[4].seen) {
+		if (!valid_tag(args[4].str)) {
+			log(ctx, "ctl: tag is 1-%d of [A-Za-z0-9_-]\n",
+			    SMM_TAG_LEN - 1);
+			return -EINVAL;
+		}
+		tag = args[4].str;
+	}
+
+	ret = smm_held_alloc(m, gfp, args[0].val, nid, tag, count, &done);
+	log(ctx, "ctl: alloc order=%llu: %lu of %lu allocated (tag %s)\n",
+	    (unsigned long long)args[0].val, done, count, tag);
+	return ret;
+}
+
+static int ctl_free(struct smm_machine *m, char **tok, int ntok,
+		    smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "tag", .is_str = true }, { .key = "pfn" },
+		{ .key = "all", .is_flag = true },
+	};
+	unsigned long n;
+	int ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (args[0].seen + args[1].seen + args[2].seen != 1) {
+		log(ctx, "ctl: free needs one of tag=, pfn=, all\n");
+		return -EINVAL;
+	}
+	n = smm_held_free(m, args[0].seen ? args[0].str : NULL,
+			  args[1].seen ? (unsigned long)args[1].val : ~0UL);
+	log(ctx, "ctl: freed %lu allocation(s)\n", n);
+	/* Naming nothing that is held is a bad argument, "all" never is. */
+	return n || args[2].seen ? 0 : -EINVAL;
+}
+
+static int ctl_verify(struct smm_machine *m, char **tok, int ntok,
+		      smm_log_fn log, void *ctx)
+{
+	if (ntok != 1 || (strcmp(tok[0], "0") && strcmp(tok[0], "1"))) {
+		log(ctx, "ctl: verify 0|1\n");
+		return -EINVAL;
+	}
+	m->cfg.verify = tok[0][0] == '1';
+	return 0;
+}
+
+/* The determinism workload, on one CPU from start to end. */
+static int ctl_workload(struct smm_machine *m, char **tok, int ntok,
+			smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = { { .key = "seed" }, { .key = "ops" } };
+	struct smm_workload_result res;
+	int ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (!args[0].seen || args[0].val > 0xffffffffULL || !args[1].seen ||
+	    !args[1].val || args[1].val > 1000000) {
+		log(ctx, "ctl: workload needs seed=0..2^32-1 ops=1..1000000\n");
+		return -EINVAL;
+	}
+	smm_migrate_disable();
+	ret = smm_workload_run(m, args[0].val, args[1].val, &res);
+	smm_migrate_enable();
+	if (!ret)
+		log(ctx, "workload: seed %llu ops %llu: %lu/%lu/%lu alloc/free/fail hash %016llx\n",
+		    (unsigned long long)args[0].val,
+		    (unsigned long long)args[1].val, res.allocs, res.frees,
+		    res.fails, (unsigned long long)res.hash);
+	return ret;
+}
+
+static int ctl_buddy(struct smm_machine *m, char **tok, int ntok,
+		     smm_log_fn log, void *ctx)
+{
+	int ret = need_buddy(m, log, ctx);
+
+	if (ret)
+		return ret;
+	if (!strcmp(tok[0], "alloc"))
+		return ctl_alloc(m, tok + 1, ntok - 1, log, ctx);
+	if (!strcmp(tok[0], "free"))
+		return ctl_free(m, tok + 1, ntok - 1, log, ctx);
+	if (!strcmp(tok[0], "verify"))
+		return ctl_verify(m, tok + 1, ntok - 1, log, ctx);
+	if (!strcmp(tok[0], "workload"))
+		return ctl_workload(m, tok + 1, ntok - 1, log, ctx);
+	if (ntok != 1) {
+		log(ctx, "ctl: drain takes no arguments\n");
+		return -EINVAL;
+	}
+	smm_drain_all_pages(m);
+	return 0;
 }
 
 /* Split @buf in place on blanks; returns the token count or -EINVAL. */
@@ -420,9 +655,13 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		return -EINVAL;
 	}
 	if (!strcmp(tok[0], "reset"))
-		return ctl_reset(m, ntok - 1, log, ctx);
+		return ctl_reset(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "memblock"))
 		return ctl_memblock(m, tok + 1, ntok - 1, log, ctx);
+	if (!strcmp(tok[0], "alloc") || !strcmp(tok[0], "free") ||
+	    !strcmp(tok[0], "drain") || !strcmp(tok[0], "verify") ||
+	    !strcmp(tok[0], "workload"))
+		return ctl_buddy(m, tok, ntok, log, ctx);
 	log(ctx, "ctl: unknown command '%s'\n", tok[0]);
 	return -EINVAL;
 }

@@ -46,6 +46,27 @@ static bool memblock_debug;
 module_param(memblock_debug, bool, 0444);
 MODULE_PARM_DESC(memblock_debug, "Print memblock_dump_all() at load, like memblock=debug");
 
+static char *upto = "buddy";
+module_param(upto, charp, 0444);
+MODULE_PARM_DESC(upto, "How far insmod runs the pipeline: memmap (memblock stays in charge) or buddy (default)");
+
+static char *zone_layout = "scaled";
+module_param(zone_layout, charp, 0444);
+MODULE_PARM_DESC(zone_layout, "scaled (default: every zone on every node) or real (the real DMA/DMA32/Normal boundaries)");
+
+/* the host's own min_free_kbytes is in linux/mm.h: a different name here */
+static unsigned long smm_min_free_kbytes;
+module_param_named(min_free_kbytes, smm_min_free_kbytes, ulong, 0444);
+MODULE_PARM_DESC(min_free_kbytes, "Watermark base as vm.min_free_kbytes, 128..262144 (default 0: the kernel's formula over the shadow's memory)");
+
+static bool verify;
+module_param(verify, bool, 0444);
+MODULE_PARM_DESC(verify, "Tag every allocated page and check the tag on free (ctl: verify 0|1)");
+
+static unsigned int rmqueue_trace_size = 256;
+module_param(rmqueue_trace_size, uint, 0444);
+MODULE_PARM_DESC(rmqueue_trace_size, "Entries in the debugfs rmqueue_trace ring, 0..65536 (default 256; 0: off)");
+
 void smm_log_printk(void *ctx, const char *fmt, ...)
 {
 	struct va_format vaf;
@@ -102,6 +123,43 @@ static int check_region_size(int backend, u64 bytes)
 	return 0;
 }
 
+static int smm_parse_stage2_params(struct smm_boot_config *cfg)
+{
+	int v;
+
+	v = smm_upto_lookup(upto);
+	if (v < 0) {
+		pr_err("invalid upto=%s: expected memmap or buddy\n", upto);
+		return -EINVAL;
+	}
+	cfg->upto = v;
+	if (!strcmp(zone_layout, "scaled")) {
+		cfg->zone_layout = SMM_ZONE_LAYOUT_SCALED;
+	} else if (!strcmp(zone_layout, "real")) {
+		cfg->zone_layout = SMM_ZONE_LAYOUT_REAL;
+	} else {
+		pr_err("invalid zone_layout=%s: expected scaled or real\n",
+		       zone_layout);
+		return -EINVAL;
+	}
+	/* The bounds of the kernel's own vm.min_free_kbytes sysctl. */
+	if (smm_min_free_kbytes && (smm_min_free_kbytes < 128 ||
+				    smm_min_free_kbytes > 262144)) {
+		pr_err("invalid min_free_kbytes=%lu: expected 0 or 128..262144\n",
+		       smm_min_free_kbytes);
+		return -EINVAL;
+	}
+	cfg->min_free_kbytes = smm_min_free_kbytes;
+	if (rmqueue_trace_size > 65536) {
+		pr_err("invalid rmqueue_trace_size=%u: expected 0..65536\n",
+		       rmqueue_trace_size);
+		return -EINVAL;
+	}
+	cfg->rmqueue_trace_size = rmqueue_trace_size;
+	cfg->verify = verify;
+	return 0;
+}
+
 static int smm_parse_params(struct smm_machine *m, int *backend, u64 *bytes)
 {
 	const u64 chunk = PFN_PHYS(SMM_MAX_ORDER_NR_PAGES);
@@ -125,6 +183,8 @@ static int smm_parse_params(struct smm_machine *m, int *backend, u64 *bytes)
 	if (!ret)
 		ret = parse_size_param("initrd_size", initrd_size, 1ULL << 30,
 				       PAGE_SIZE, &m->cfg.initrd_size);
+	if (!ret)
+		ret = smm_parse_stage2_params(&m->cfg);
 	return ret;
 }
 

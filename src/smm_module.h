@@ -23,6 +23,9 @@ int smm_region_acquire(struct smm_region *r, int backend,
 		       unsigned long pages_per_node);
 void smm_region_release(struct smm_region *r);
 
+/* ctl `stress` (src/stress.c): runs without smm_lock, m->busy set. */
+int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed);
+
 /* debugfs (debugfs/). */
 void smm_debugfs_init(void);
 void smm_debugfs_exit(void);

@@ -53,6 +53,9 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 #define smm_get_cpu()		get_cpu()
 #define smm_put_cpu()		put_cpu()
 #define smm_nr_cpu_ids()	nr_cpu_ids
+/* Keep a long run on one CPU (and its per-cpu lists) without pinning it. */
+#define smm_migrate_disable()	migrate_disable()
+#define smm_migrate_enable()	migrate_enable()
 
 #else
 /*

@@ -30,6 +30,18 @@ struct smm_region {
 	struct smm_region_chunk chunks[SMM_MAX_CHUNKS];
 };
 
+/*
+ * How far smm_boot() runs the pipeline: to the buddy allocator (the
+ * default), or only to the memory map, leaving memblock in charge so that
+ * memblock commands still make sense.
+ */
+enum smm_upto {
+	SMM_UPTO_BUDDY,
+	SMM_UPTO_MEMMAP,
+};
+
+int smm_upto_lookup(const char *name);
+
 /* The simulated boot reservations (seed 002: firmware, kernel, initrd). */
 struct smm_boot_config {
 	phys_addr_t firmware_size;
@@ -42,6 +54,7 @@ struct smm_boot_config {
 	bool verify;
 	/* rmqueue ring entries (0: off) */
 	unsigned int rmqueue_trace_size;
+	enum smm_upto upto;
 };
 
 /* Where smm_boot() placed a simulated reservation (size 0: none). */
@@ -77,6 +90,26 @@ struct smm_machine {
 	struct smm_rmqueue_ring rmqueue_ring;
 	u64 verify_seq;			/* allocation sequence for tags */
 	bool verify_warned;
+	bool bad_free_warned;		/* the first bad free was reported */
+
+	/* Allocations made through ctl, until freed or reset (held.c). */
+	struct list_head held;
+	unsigned long nr_held;
+	/* A stress run is going on: reset and memblock commands must wait. */
+	bool busy;
+};
+
+#define SMM_TAG_LEN	16
+
+/* One allocation held through ctl: what debugfs `allocations` lists. */
+struct smm_held {
+	struct list_head list;
+	char tag[SMM_TAG_LEN];
+	unsigned long pfn;
+	unsigned int order;
+	int nid;
+	int zone;
+	int migratetype;
 };
 
 /* Sink for boot log lines (dmesg in the module, stdout or nothing on the host). */
@@ -100,5 +133,17 @@ static inline phys_addr_t smm_region_bytes(const struct smm_region *r)
 		sum += PFN_PHYS(r->chunks[i].nr_pages);
 	return sum;
 }
+
+/* held.c: the list of ctl allocations */
+void smm_held_init(struct smm_machine *m);
+int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
+		   unsigned int order, int nid, const char *tag,
+		   unsigned long count, unsigned long *done);
+/* Free the held allocations matching: tag (or NULL), pfn (or ~0UL). */
+unsigned long smm_held_free(struct smm_machine *m, const char *tag,
+			    unsigned long pfn);
+/* Forget every record without freeing (the buddy is being rebuilt). */
+void smm_held_forget(struct smm_machine *m);
+void smm_show_allocations(struct smm_machine *m, smm_log_fn emit, void *ctx);
 
 #endif /* _SHADOWMM_MACHINE_H */

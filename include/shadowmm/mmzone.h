@@ -81,6 +81,11 @@ enum smm_pageflags {
 	SMM_PG_pcp,		/* free, on a per-cpu list */
 	SMM_PG_head,		/* first page of an allocated block */
 	SMM_PG_verify,		/* holds a verify tag (verify=1) */
+	/*
+	 * part of a MOVABLE allocation: what PageLRU() says of a page its
+	 * user put on an LRU list, counted by move_freepages_block()
+	 */
+	SMM_PG_lru,
 	SMM_NR_PAGEFLAGS
 };
 

@@ -43,6 +43,10 @@ struct smm_vm_events {
 	u64 pcp_refill;		/* rmqueue_bulk calls */
 	u64 pcp_drain;		/* free_pcppages_bulk calls */
 	u64 verify_mismatch;
+	/* requests refused outright: order >= SMM_MAX_ORDER, bad gfp or node */
+	u64 alloc_invalid;
+	/* smm_free_pages() of a block that is not allocated (double free) */
+	u64 bad_free;
 };
 
 /* One rmqueue event, as the rmqueue tracepoint reports it. */
@@ -63,6 +67,20 @@ struct smm_rmqueue_ring {
 	u64 seq;		/* events recorded so far */
 	struct smm_rmqueue_rec *recs;
 };
+
+/*
+ * alloc_flags (mm/internal.h of v6.1): the low bits pick the watermark,
+ * the rest are the slowpath's privileges.
+ */
+#define SMM_ALLOC_WMARK_MIN	SMM_WMARK_MIN
+#define SMM_ALLOC_WMARK_LOW	SMM_WMARK_LOW
+#define SMM_ALLOC_WMARK_HIGH	SMM_WMARK_HIGH
+#define SMM_ALLOC_NO_WATERMARKS	0x04	/* don't check watermarks at all */
+#define SMM_ALLOC_WMARK_MASK	(SMM_ALLOC_NO_WATERMARKS - 1)
+#define SMM_ALLOC_OOM		0x08
+#define SMM_ALLOC_HARDER	0x10	/* __GFP_ATOMIC: a further quarter off */
+#define SMM_ALLOC_HIGH		0x20	/* __GFP_HIGH: half of min */
+#define SMM_ALLOC_NOFRAGMENT	0x100	/* avoid mixing pageblock types */
 
 /*
  * Pipeline steps 4 and 5 and the zonelists, in the order smm_boot() runs
@@ -96,6 +114,7 @@ struct smm_zone *smm_page_zone(struct smm_machine *m,
 			       const struct smm_page *page);
 void *smm_page_address(struct smm_machine *m, const struct smm_page *page);
 
+/* The migratetype of @pfn's pageblock; -1 when no zone spans @pfn. */
 int smm_get_pageblock_migratetype(struct smm_machine *m, unsigned long pfn);
 
 /* Sum of every CPU's counters into @sum. */

@@ -74,11 +74,73 @@ typedef uint64_t phys_addr_t;
 #define WARN_ON_ONCE(c)		WARN_ON(c)
 #define BUG_ON(c)		do { if (c) abort(); } while (0)
 
+static inline long strscpy(char *dst, const char *src, size_t n)
+{
+	size_t len = strnlen(src, n);
+
+	if (!n)
+		return -E2BIG;
+	if (len == n) {
+		memcpy(dst, src, n - 1);
+		dst[n - 1] = '\0';
+		return -E2BIG;
+	}
+	memcpy(dst, src, len + 1);
+	return len;
+}
+
 #define GFP_KERNEL		0
 #define kmalloc(s, g)		malloc(s)
 #define kzalloc(s, g)		calloc(1, s)
 #define kcalloc(n, s, g)	calloc(n, s)
 #define kfree(p)		free(p)
+
+#define kvcalloc(n, s, g)	calloc(n, s)
+#define kvfree(p)		free(p)
+
+#define BITS_PER_LONG		(8 * (int)sizeof(long))
+#define DIV_ROUND_UP(n, d)	(((n) + (d) - 1) / (d))
+#define READ_ONCE(x)		(*(const volatile __typeof__(x) *)&(x))
+#define WRITE_ONCE(x, v)	(*(volatile __typeof__(x) *)&(x) = (v))
+
+/* include/linux/bitops.h: index of the lowest set bit, word must not be 0 */
+static inline unsigned long __ffs(unsigned long word)
+{
+	return (unsigned long)__builtin_ctzl(word);
+}
+
+/* include/linux/log2.h */
+static inline unsigned long rounddown_pow_of_two(unsigned long n)
+{
+	return 1UL << (BITS_PER_LONG - 1 - __builtin_clzl(n));
+}
+
+/* include/linux/math.h: x * numer / denom without overflowing x * numer */
+#define mult_frac(x, numer, denom) ({					\
+	__typeof__(x) __q = (x) / (denom);				\
+	__typeof__(x) __r = (x) % (denom);				\
+	(__q * (numer)) + ((__r * (numer)) / (denom));			\
+})
+
+/* lib/math/int_sqrt.c: floor(sqrt(x)), bit by bit */
+static inline unsigned long int_sqrt(unsigned long x)
+{
+	unsigned long b, m, y = 0;
+
+	if (x <= 1)
+		return x;
+	m = 1UL << ((BITS_PER_LONG - 1 - __builtin_clzl(x)) & ~1UL);
+	while (m != 0) {
+		b = y + m;
+		y >>= 1;
+		if (x >= b) {
+			x -= b;
+			y += m;
+		}
+		m >>= 2;
+	}
+	return y;
+}
 
 #define container_of(ptr, type, member) \
 	((type *)((char *)(ptr) - offsetof(type, member)))
@@ -177,6 +239,8 @@ extern unsigned int smm_unr_cpus;
 #define smm_get_cpu()		(smm_ucpu)
 #define smm_put_cpu()		do { } while (0)
 #define smm_nr_cpu_ids()	(smm_unr_cpus)
+#define smm_migrate_disable()	do { } while (0)
+#define smm_migrate_enable()	do { } while (0)
 
 /*
  * The host tests back "physical" addresses with one large sparse mapping

@@ -135,6 +135,109 @@ void trace_memblock_free(phys_addr_t base, phys_addr_t size)
 }
 
 /*
+ * The stage 2 events may come from several test threads at once; one lock
+ * keeps each record whole.
+ */
+static pthread_mutex_t trace_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void trace_alloc_pages(unsigned int gfp, unsigned int order, int nid,
+		       unsigned long pfn)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_alloc_pages++;
+	smm_trace.alloc_pages.gfp = gfp;
+	smm_trace.alloc_pages.order = order;
+	smm_trace.alloc_pages.nid = nid;
+	smm_trace.alloc_pages.pfn = pfn;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_rmqueue(const struct smm_rmqueue_rec *rec)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_rmqueue++;
+	smm_trace.rmqueue = *rec;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_rmqueue_bulk(int nid, int zone, unsigned int order,
+			int migratetype, int count, int allocated)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_rmqueue_bulk++;
+	smm_trace.rmqueue_bulk.nid = nid;
+	smm_trace.rmqueue_bulk.zone = zone;
+	smm_trace.rmqueue_bulk.order = order;
+	smm_trace.rmqueue_bulk.migratetype = migratetype;
+	smm_trace.rmqueue_bulk.count = count;
+	smm_trace.rmqueue_bulk.allocated = allocated;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_pcp_drain(int nid, int zone, int cpu, int count)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_pcp_drain++;
+	smm_trace.pcp_drain.nid = nid;
+	smm_trace.pcp_drain.zone = zone;
+	smm_trace.pcp_drain.cpu = cpu;
+	smm_trace.pcp_drain.count = count;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_fallback(unsigned long pfn, unsigned int alloc_order,
+		    int fallback_order, int alloc_migratetype,
+		    int fallback_migratetype, int change_ownership)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_fallback++;
+	smm_trace.fallback.pfn = pfn;
+	smm_trace.fallback.alloc_order = alloc_order;
+	smm_trace.fallback.fallback_order = fallback_order;
+	smm_trace.fallback.alloc_migratetype = alloc_migratetype;
+	smm_trace.fallback.fallback_migratetype = fallback_migratetype;
+	smm_trace.fallback.change_ownership = change_ownership;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_free_one_page(unsigned long pfn, unsigned int order,
+			 unsigned int merged_order, int migratetype)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_free_one_page++;
+	smm_trace.free_one_page.pfn = pfn;
+	smm_trace.free_one_page.order = order;
+	smm_trace.free_one_page.merged_order = merged_order;
+	smm_trace.free_one_page.migratetype = migratetype;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_watermark_fail(int nid, int zone, unsigned int order,
+			  unsigned long mark, unsigned long free,
+			  unsigned int alloc_flags)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_watermark_fail++;
+	smm_trace.watermark_fail.nid = nid;
+	smm_trace.watermark_fail.zone = zone;
+	smm_trace.watermark_fail.order = order;
+	smm_trace.watermark_fail.mark = mark;
+	smm_trace.watermark_fail.free = free;
+	smm_trace.watermark_fail.alloc_flags = alloc_flags;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_free_all(int nid, int zone, unsigned long pages)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_free_all++;
+	smm_trace.free_all.nid = nid;
+	smm_trace.free_all.zone = zone;
+	smm_trace.free_all.pages = pages;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+/*
  * setjmp() in a function of its own, so that no local of main() lives
  * across the longjmp() of a failed assertion. True when the test passed.
  */
@@ -159,13 +262,23 @@ static int cmp_test(const void *a, const void *b)
 	return (ta->line > tb->line) - (ta->line < tb->line);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	unsigned int i, passed = 0, failed = 0;
 	void *arena;
 
 	/* a test that dies must not take already printed results with it */
 	setvbuf(stdout, NULL, _IOLBF, 0);
+
+	/* --replay: the host half of the determinism check (replay.c) */
+	if (argc > 1 && !strcmp(argv[1], "--replay")) {
+		arena = mmap(NULL, SMM_UARENA_SIZE, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (arena == MAP_FAILED)
+			return 1;
+		smm_uarena = arena;
+		return smm_replay_main(argc, argv);
+	}
 
 	printf("KTAP version 1\n");
 	if (registry_overflow) {

@@ -12,6 +12,7 @@
 #define _SMM_UNIT_HARNESS_H
 
 #include "shadowmm/memblock.h"
+#include "shadowmm/page_alloc.h"
 
 struct smm_test {
 	const char *name;
@@ -87,11 +88,54 @@ struct smm_trace_log {
 		phys_addr_t base, size;
 	} reserve, free;
 	struct smm_memblock_alloc_info alloc;
+
+	/* stage 2: the buddy allocator's events */
+	unsigned int nr_alloc_pages, nr_rmqueue, nr_rmqueue_bulk, nr_pcp_drain;
+	unsigned int nr_fallback, nr_free_one_page, nr_watermark_fail;
+	unsigned int nr_free_all;
+	struct {
+		unsigned int gfp, order;
+		int nid;
+		unsigned long pfn;
+	} alloc_pages;
+	struct smm_rmqueue_rec rmqueue;
+	struct {
+		int nid, zone;
+		unsigned int order;
+		int migratetype, count, allocated;
+	} rmqueue_bulk;
+	struct {
+		int nid, zone, cpu, count;
+	} pcp_drain;
+	struct {
+		unsigned long pfn;
+		unsigned int alloc_order;
+		int fallback_order, alloc_migratetype, fallback_migratetype;
+		int change_ownership;
+	} fallback;
+	struct {
+		unsigned long pfn;
+		unsigned int order, merged_order;
+		int migratetype;
+	} free_one_page;
+	struct {
+		int nid, zone;
+		unsigned int order;
+		unsigned long mark, free;
+		unsigned int alloc_flags;
+	} watermark_fail;
+	struct {
+		int nid, zone;
+		unsigned long pages;
+	} free_all;
 };
 
 extern struct smm_trace_log smm_trace;
 
 /* Size of the mapping behind smm_phys_to_virt(): tests stay below it. */
 #define SMM_UARENA_SIZE		(64ULL << 30)
+
+/* replay.c: unit_tests --replay CHUNKS CPUS SEED OPS */
+int smm_replay_main(int argc, char **argv);
 
 #endif /* _SMM_UNIT_HARNESS_H */

@@ -85,6 +85,12 @@ static void fresh(phys_addr_t fw, phys_addr_t kern, phys_addr_t initrd)
 	m->cfg.firmware_size = fw;
 	m->cfg.kernel_size = kern;
 	m->cfg.initrd_size = initrd;
+	/*
+	 * Stage 1 only: these tests look at memblock and the poisoned memory
+	 * map before free_area_init() initialises it (test_page_alloc.c
+	 * boots the whole pipeline).
+	 */
+	m->cfg.upto = SMM_UPTO_MEMMAP;
 	mem = &m->memblock.memory;
 	rsv = &m->memblock.reserved;
 	memset(&blog, 0, sizeof(blog));

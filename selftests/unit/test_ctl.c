@@ -93,6 +93,8 @@ static void fresh(void)
 	m->cfg.firmware_size = FW;
 	m->cfg.kernel_size = KERN;
 	m->cfg.initrd_size = INITRD;
+	/* memblock commands need memblock in charge: stop before the buddy */
+	m->cfg.upto = SMM_UPTO_MEMMAP;
 	mem = &m->memblock.memory;
 	rsv = &m->memblock.reserved;
 	memset(&clog, 0, sizeof(clog));
@@ -778,8 +780,12 @@ TEST(ctl_reject_reset_with_arguments)
 {
 	SETUP();
 	ASSERT_REJECTED(-EINVAL, "reset now");
-	ASSERT_LOG("ctl: reset takes no arguments\n");
+	ASSERT_LOG("ctl: unknown argument 'now'\n");
 	ASSERT_REJECTED(-EINVAL, "reset reset");
+	ASSERT_REJECTED(-EINVAL, "reset upto=");
+	ASSERT_LOG("ctl: upto is memmap or buddy\n");
+	ASSERT_REJECTED(-EINVAL, "reset upto=zones");
+	ASSERT_REJECTED(-EINVAL, "reset upto=memmap upto=memmap");
 }
 
 TEST(ctl_reject_memblock_without_subcommand)

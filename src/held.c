@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Allocations made through ctl and held until freed: the shadow has no
+ * users of its own, so the records here are what owns the pages between
+ * `alloc` and `free`. Callers hold the machine's ctl lock.
+ */
+#include "shadowmm/machine.h"
+
+/* The list lives in a calloc'ed machine: set it up on first use. */
+static struct list_head *held_list(struct smm_machine *m)
+{
+	if (!m->held.next)
+		smm_held_init(m);
+	return &m->held;
+}
+
+void smm_held_init(struct smm_machine *m)
+{
+	INIT_LIST_HEAD(&m->held);
+	m->nr_held = 0;
+}
+
+static int held_record(struct smm_machine *m, struct smm_page *page,
+		       unsigned int gfp, unsigned int order, const char *tag)
+{
+	struct smm_zone *zone = smm_page_zone(m, page);
+	struct smm_held *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h)
+		return -ENOMEM;
+	strscpy(h->tag, tag, sizeof(h->tag));
+	h->pfn = smm_page_to_pfn(m, page);
+	h->order = order;
+	h->nid = zone->node;
+	h->zone = zone->idx;
+	h->migratetype = smm_gfp_migratetype(gfp);
+	list_add_tail(&h->list, held_list(m));
+	m->nr_held++;
+	return 0;
+}
+
+/*
+ * @count allocations of 2^@order pages. On failure the ones already made
+ * stay held (and listed), *@done says how many.
+ */
+int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
+		   unsigned int order, int nid, const char *tag,
+		   unsigned long count, unsigned long *done)
+{
+	struct smm_page *page;
+
+	for (*done = 0; *done < count; (*done)++) {
+		page = smm_alloc_pages(m, gfp, order, nid, NULL);
+		if (!page)
+			return -ENOMEM;
+		if (held_record(m, page, gfp, order, tag)) {
+			smm_free_pages(m, page, order);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+unsigned long smm_held_free(struct smm_machine *m, const char *tag,
+			    unsigned long pfn)
+{
+	struct smm_held *h, *tmp;
+	unsigned long n = 0;
+
+	list_for_each_entry_safe(h, tmp, held_list(m), list) {
+		if (tag && strcmp(tag, h->tag))
+			continue;
+		if (pfn != ~0UL && pfn != h->pfn)
+			continue;
+		smm_free_pages(m, smm_pfn_to_page(m, h->pfn), h->order);
+		list_del(&h->list);
+		kfree(h);
+		m->nr_held--;
+		n++;
+	}
+	return n;
+}
+
+void smm_held_forget(struct smm_machine *m)
+{
+	struct smm_held *h, *tmp;
+
+	list_for_each_entry_safe(h, tmp, held_list(m), list) {
+		list_del(&h->list);
+		kfree(h);
+	}
+	m->nr_held = 0;
+}
+
+/* One allocation a line: "tag T pfn 0xP order O node N zone Z migratetype M". */
+void smm_show_allocations(struct smm_machine *m, smm_log_fn emit, void *ctx)
+{
+	struct smm_held *h;
+
+	list_for_each_entry(h, held_list(m), list)
+		emit(ctx, "tag %s pfn 0x%lx order %u node %d zone %s migratetype %s\n",
+		     h->tag, h->pfn, h->order, h->nid, smm_zone_names[h->zone],
+		     smm_migratetype_names[h->migratetype]);
+}

@@ -1,0 +1,774 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * From the memory map to a running buddy allocator: the zones
+ * (free_area_init()), the hand-over of every free memblock range
+ * (memblock_free_all()), the per-cpu pagesets, the watermarks and the
+ * zonelists, as v6.1 sets them up at boot (mm/page_alloc.c; mm/mm_init.c
+ * in newer kernels), and the teardown that lets `reset` start over.
+ *
+ * The kernel's boot order is free_area_init() in setup_arch(),
+ * build_all_zonelists(), mem_init() -> memblock_free_all(), then
+ * setup_per_cpu_pageset() and, as an initcall, init_per_zone_wmark_min().
+ * The shadow runs smm_free_area_init(), smm_memblock_free_all() (which
+ * ends with the pageset and watermark steps, since both need the managed
+ * page counts it produces) and smm_build_all_zonelists(); none of them
+ * reads what a later one writes, so the order changes nothing.
+ */
+#include "shadowmm/trace.h"
+#include "internal.h"
+
+/* x86_64's sysctl_lowmem_reserve_ratio: DMA, DMA32, Normal, Movable */
+static const int smm_lowmem_reserve_ratio[SMM_MAX_NR_ZONES] = {
+	256, 256, 32, 0
+};
+
+/* vm.watermark_scale_factor's default, in 1/10000 of a zone */
+#define SMM_WATERMARK_SCALE_FACTOR	10
+
+/* include/linux/topology.h */
+#define SMM_LOCAL_DISTANCE		10
+#define SMM_REMOTE_DISTANCE		20
+
+#define SMM_SZ_16M_PFN			(0x1000000UL >> PAGE_SHIFT)
+#define SMM_SZ_4G_PFN			(0x100000000ULL >> PAGE_SHIFT)
+
+/*
+ * for_each_online_pgdat() and for_each_zone(): the nodes with memory and
+ * all their zones, populated or not. As with memblock's walks the index
+ * lives in the loop and each step is one call.
+ */
+static bool smm_next_pgdat(struct smm_machine *m, int *idx,
+			   struct smm_pglist_data **pgdat)
+{
+	if (*idx >= m->nr_nodes)
+		return false;
+	*pgdat = smm_pgdat(m, m->node_ids[(*idx)++]);
+	return true;
+}
+
+static bool smm_next_zone(struct smm_machine *m, int *idx,
+			  struct smm_zone **zone)
+{
+	int node = *idx / SMM_MAX_NR_ZONES;
+
+	if (node >= m->nr_nodes)
+		return false;
+	*zone = &smm_pgdat(m, m->node_ids[node])->node_zones[*idx % SMM_MAX_NR_ZONES];
+	(*idx)++;
+	return true;
+}
+
+#define for_each_smm_pgdat(m, pgdat)					\
+	for (int __smm_idx = 0; smm_next_pgdat(m, &__smm_idx, &(pgdat));)
+
+#define for_each_smm_zone(m, zone)					\
+	for (int __smm_idx = 0; smm_next_zone(m, &__smm_idx, &(zone));)
+
+/* ---- zone boundaries ------------------------------------------------- */
+
+/*
+ * zone_layout=real: the kernel's x86_64 max_zone_pfn[] (zone_sizes_init()):
+ * DMA below 16 MiB, DMA32 below 4 GiB, Normal above. Movable gets nothing:
+ * the kernel only carves it out of Normal for movablecore=/kernelcore=,
+ * and the shadow has no such option, so Movable ends where Normal does.
+ */
+static void smm_real_max_zone_pfn(unsigned long *max_zone_pfn)
+{
+	max_zone_pfn[SMM_ZONE_DMA] = SMM_SZ_16M_PFN;
+	max_zone_pfn[SMM_ZONE_DMA32] = SMM_SZ_4G_PFN;
+	max_zone_pfn[SMM_ZONE_NORMAL] = ~0UL;
+	max_zone_pfn[SMM_ZONE_MOVABLE] = ~0UL;
+}
+
+/*
+ * zone_layout=scaled: the same array, scaled into one node's span
+ * [start_pfn, end_pfn) so that every zone exists on every node large
+ * enough: DMA ends after the first 1/16 of the span, DMA32 at 6/16, Normal
+ * at 12/16, Movable at the end. Each end is rounded to the nearest
+ * pageblock so that no pageblock straddles two zones (its migratetype bits
+ * belong to one zone); a node smaller than 16 pageblocks (32 MiB) may lose
+ * a zone to the rounding. The kernel's own boundaries (16M, 4G, the
+ * movablecore start) are MAX_ORDER aligned, these only pageblock aligned,
+ * so smm_free_pages_memory() splits at zone ends where the kernel needs
+ * not.
+ */
+static void smm_scaled_max_zone_pfn(unsigned long start_pfn,
+				    unsigned long end_pfn,
+				    unsigned long *max_zone_pfn)
+{
+	static const unsigned int sixteenths[SMM_MAX_NR_ZONES] = {
+		1, 6, 12, 16
+	};
+	unsigned long span = end_pfn - start_pfn;
+	int zid;
+
+	for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
+		unsigned long pfn = start_pfn + span * sixteenths[zid] / 16;
+
+		pfn = round_down(pfn + SMM_PAGEBLOCK_NR_PAGES / 2,
+				 SMM_PAGEBLOCK_NR_PAGES);
+		max_zone_pfn[zid] = clamp(pfn, start_pfn, end_pfn);
+	}
+	max_zone_pfn[SMM_ZONE_MOVABLE] = end_pfn;
+}
+
+/*
+ * zone_spanned_pages_in_node(): the zone is what lies between the previous
+ * zone's end and its own inside the node; an empty zone starts at 0.
+ */
+static unsigned long smm_zone_spanned_pages(const struct smm_pglist_data *pgdat,
+					    const unsigned long *max_zone_pfn,
+					    int zid, unsigned long *zone_start_pfn)
+{
+	unsigned long node_end = pgdat->node_start_pfn + pgdat->node_spanned_pages;
+	unsigned long start = zid ? max_zone_pfn[zid - 1] : 0;
+	unsigned long end = max_zone_pfn[zid];
+
+	start = max(start, pgdat->node_start_pfn);
+	end = min(end, node_end);
+	if (start >= end) {
+		*zone_start_pfn = 0;
+		return 0;
+	}
+	*zone_start_pfn = start;
+	return end - start;
+}
+
+/* spanned minus zone_absent_pages_in_node(): memory of @nid in the span */
+static unsigned long smm_zone_present_pages(struct smm_machine *m, int nid,
+					    unsigned long start,
+					    unsigned long end)
+{
+	unsigned long spfn, epfn, present = 0;
+
+	smm_for_each_mem_pfn_range(&m->memblock, nid, &spfn, &epfn, NULL) {
+		spfn = clamp(spfn, start, end);
+		epfn = clamp(epfn, start, end);
+		present += epfn - spfn;
+	}
+	return present;
+}
+
+/* ---- zone structures ------------------------------------------------- */
+
+/*
+ * zone_init_internals() + zone_pcp_init() + setup_usemap() +
+ * zone_init_free_lists(): an empty zone, its lock, lists, pageblock bits
+ * and boot pagesets. Unpopulated zones get pagesets too (the kernel points
+ * them at boot_pageset) so that every zone can be read the same way.
+ */
+static int smm_zone_init(struct smm_machine *m, struct smm_pglist_data *pgdat,
+			 int zid, unsigned long zone_start_pfn,
+			 unsigned long spanned, unsigned long present)
+{
+	struct smm_zone *zone = &pgdat->node_zones[zid];
+	unsigned int order, mt, cpu;
+
+	/* nothing of a previous boot survives: counters, marks, reserves */
+	memset(zone, 0, sizeof(*zone));
+	zone->node = pgdat->node_id;
+	zone->idx = zid;
+	zone->name = smm_zone_names[zid];
+	zone->zone_pgdat = pgdat;
+	zone->zone_start_pfn = zone_start_pfn;
+	zone->spanned_pages = spanned;
+	zone->present_pages = present;
+	smm_spin_lock_init(&zone->lock);
+	for (order = 0; order < SMM_MAX_ORDER; order++)
+		for (mt = 0; mt < SMM_MIGRATE_TYPES; mt++)
+			INIT_LIST_HEAD(&zone->free_area[order].free_list[mt]);
+
+	zone->per_cpu_pageset = kcalloc(m->nr_cpus,
+					sizeof(*zone->per_cpu_pageset),
+					GFP_KERNEL);
+	if (!zone->per_cpu_pageset)
+		return -ENOMEM;
+	for (cpu = 0; cpu < m->nr_cpus; cpu++)
+		smm_per_cpu_pages_init(&zone->per_cpu_pageset[cpu]);
+	/* boot pageset values until setup_per_cpu_pageset() */
+	zone->pageset_batch = 1;
+
+	if (spanned) {
+		zone->pageblock_flags = kzalloc(smm_usemap_size(zone_start_pfn,
+								spanned),
+						GFP_KERNEL);
+		if (!zone->pageblock_flags)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * The zone a struct page of the node's map belongs to: the one spanning
+ * its pfn; below the node, its lowest populated zone; above, the highest
+ * (where the kernel's memmap_init() puts unavailable ranges).
+ */
+static int smm_memmap_zone(const struct smm_pglist_data *pgdat,
+			   unsigned long pfn)
+{
+	int zid, lowest = -1, highest = 0;
+
+	for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
+		const struct smm_zone *zone = &pgdat->node_zones[zid];
+
+		if (zone->spanned_pages && smm_zone_spans_pfn(zone, pfn))
+			return zid;
+		if (!smm_populated_zone(zone))
+			continue;
+		if (lowest < 0)
+			lowest = zid;
+		highest = zid;
+	}
+	return pfn < pgdat->node_start_pfn && lowest >= 0 ? lowest : highest;
+}
+
+/*
+ * __init_single_page(): the poison goes, the page knows its zone and
+ * node, holds one reference (it is not free), has no mappings. Every page
+ * starts PG_reserved, as reserve_bootmem_region() leaves the kernel's
+ * before memblock_free_all() releases the free ones.
+ */
+static void smm_init_single_page(struct smm_page *page, int zid, int nid)
+{
+	memset(page, 0, sizeof(*page));
+	page->flags = ((unsigned long)zid << SMM_PAGE_ZONE_SHIFT) |
+		      ((unsigned long)nid << SMM_PAGE_NODE_SHIFT);
+	page->_refcount = 1;
+	page->_mapcount = -1;
+	INIT_LIST_HEAD(&page->lru);
+	smm_set_page_flag(page, SMM_PG_reserved);
+}
+
+/*
+ * memmap_init() for one node: every entry of the map, holes and rounding
+ * included, then the pageblock types. Like memmap_init_range() only
+ * pageblocks whose first pfn is memory become MOVABLE; the others keep
+ * type 0, UNMOVABLE.
+ */
+static void smm_memmap_init_node(struct smm_machine *m,
+				 struct smm_pglist_data *pgdat)
+{
+	struct smm_page *map = smm_pgdat_map(pgdat);
+	unsigned long pfn, spfn, epfn;
+	int zid;
+
+	for (pfn = pgdat->memmap_start_pfn; pfn < pgdat->memmap_end_pfn; pfn++)
+		smm_init_single_page(&map[pfn - pgdat->memmap_start_pfn],
+				     smm_memmap_zone(pgdat, pfn),
+				     pgdat->node_id);
+
+	smm_for_each_mem_pfn_range(&m->memblock, pgdat->node_id, &spfn, &epfn,
+				   NULL) {
+		for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
+			struct smm_zone *zone = &pgdat->node_zones[zid];
+			unsigned long s = clamp(spfn, zone->zone_start_pfn,
+						smm_zone_end_pfn(zone));
+			unsigned long e = clamp(epfn, zone->zone_start_pfn,
+						smm_zone_end_pfn(zone));
+
+			for (pfn = round_up(s, SMM_PAGEBLOCK_NR_PAGES); pfn < e;
+			     pfn += SMM_PAGEBLOCK_NR_PAGES)
+				smm_set_pageblock_migratetype(zone, pfn,
+							      SMM_MIGRATE_MOVABLE);
+		}
+	}
+}
+
+/* free_area_init_node(): the node's zones from its max_zone_pfn[]. */
+static int smm_free_area_init_node(struct smm_machine *m,
+				   struct smm_pglist_data *pgdat)
+{
+	unsigned long max_zone_pfn[SMM_MAX_NR_ZONES];
+	int zid, ret;
+
+	if (m->cfg.zone_layout == SMM_ZONE_LAYOUT_REAL)
+		smm_real_max_zone_pfn(max_zone_pfn);
+	else
+		smm_scaled_max_zone_pfn(pgdat->node_start_pfn,
+					pgdat->node_start_pfn +
+					pgdat->node_spanned_pages,
+					max_zone_pfn);
+
+	pgdat->nr_zones = 0;
+	for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
+		unsigned long start, spanned, present;
+
+		spanned = smm_zone_spanned_pages(pgdat, max_zone_pfn, zid,
+						 &start);
+		present = spanned ? smm_zone_present_pages(m, pgdat->node_id,
+							   start,
+							   start + spanned) : 0;
+		ret = smm_zone_init(m, pgdat, zid, start, spanned, present);
+		if (ret)
+			return ret;
+		if (present)
+			pgdat->nr_zones = zid + 1;
+	}
+	smm_memmap_init_node(m, pgdat);
+	return 0;
+}
+
+static int smm_rmqueue_ring_init(struct smm_machine *m)
+{
+	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
+
+	/* the lock also guards verify_seq: it exists with the ring off */
+	smm_spin_lock_init(&ring->lock);
+	ring->seq = 0;
+	ring->size = 0;
+	ring->recs = NULL;
+	if (!m->cfg.rmqueue_trace_size)
+		return 0;
+	ring->recs = kvcalloc(m->cfg.rmqueue_trace_size, sizeof(*ring->recs),
+			      GFP_KERNEL);
+	if (!ring->recs)
+		return -ENOMEM;
+	ring->size = m->cfg.rmqueue_trace_size;
+	return 0;
+}
+
+int smm_free_area_init(struct smm_machine *m)
+{
+	struct smm_pglist_data *pgdat;
+	int ret;
+
+	if (!m->nr_cpus)
+		m->nr_cpus = smm_nr_cpu_ids();
+	m->events = kvcalloc(m->nr_cpus, sizeof(*m->events), GFP_KERNEL);
+	ret = m->events ? smm_rmqueue_ring_init(m) : -ENOMEM;
+	for_each_smm_pgdat(m, pgdat) {
+		if (ret)
+			break;
+		ret = smm_free_area_init_node(m, pgdat);
+	}
+	if (ret)
+		smm_page_alloc_teardown(m);
+	return ret;
+}
+
+/* ---- memblock_free_all ------------------------------------------------- */
+
+/*
+ * __free_pages_memory(): [start, end) into the buddy allocator in the
+ * largest naturally aligned blocks. The kernel's zone boundaries are
+ * MAX_ORDER aligned, so its blocks never cross one; the scaled layout's
+ * are only pageblock aligned, so the range is cut at each zone's end
+ * first: a block must lie in one zone.
+ */
+static void smm_free_pages_memory(struct smm_machine *m, unsigned long start,
+				  unsigned long end)
+{
+	while (start < end) {
+		struct smm_page *page = smm_pfn_to_page(m, start);
+		struct smm_zone *zone;
+		unsigned long zone_end;
+
+		/* free memory is memory of a node, inside one of its zones */
+		if (WARN_ON_ONCE(!page))
+			return;
+		zone = smm_page_zone(m, page);
+		if (WARN_ON_ONCE(!smm_zone_spans_pfn(zone, start)))
+			return;
+		zone_end = min(end, smm_zone_end_pfn(zone));
+
+		while (start < zone_end) {
+			unsigned int order = SMM_MAX_ORDER - 1;
+
+			if (start)
+				order = min_t(unsigned long, order,
+					      __ffs(start));
+			while (start + (1UL << order) > zone_end)
+				order--;
+			smm__free_pages_core(m, smm_pfn_to_page(m, start),
+					     start, order);
+			start += 1UL << order;
+		}
+	}
+}
+
+/* __free_memory_core(): whole pages only. */
+static unsigned long smm_free_memory_core(struct smm_machine *m,
+					  phys_addr_t start, phys_addr_t end)
+{
+	unsigned long start_pfn = PFN_UP(start);
+	unsigned long end_pfn = PFN_DOWN(end);
+
+	if (start_pfn >= end_pfn)
+		return 0;
+	smm_free_pages_memory(m, start_pfn, end_pfn);
+	return end_pfn - start_pfn;
+}
+
+/* ---- per-cpu pagesets -------------------------------------------------- */
+
+/*
+ * zone_batchsize(): about 0.1% of the zone, at most 1 MiB, a quarter of
+ * it rounded to 2^n - 1 (power-of-two batches alias in the cache).
+ */
+static int smm_zone_batchsize(const struct smm_zone *zone)
+{
+	int batch;
+
+	batch = min_t(unsigned long, zone->managed_pages >> 10,
+		      (1UL << 20) / PAGE_SIZE);
+	batch /= 4;
+	if (batch < 1)
+		batch = 1;
+	return rounddown_pow_of_two(batch + batch / 2) - 1;
+}
+
+/* The CPUs of a node; the shadow spreads its CPUs evenly over its nodes. */
+static int smm_cpus_per_node(const struct smm_machine *m)
+{
+	return max_t(int, 1, m->nr_cpus / max(m->nr_nodes, 1));
+}
+
+/*
+ * zone_highsize() with percpu_pagelist_high_fraction 0: the low watermark
+ * split over the node's CPUs, so that full pcp lists never wake reclaim
+ * early; at least 4 batches.
+ */
+static int smm_zone_highsize(const struct smm_machine *m,
+			     const struct smm_zone *zone, int batch,
+			     int cpu_online)
+{
+	unsigned long total_pages = smm_wmark_pages(zone, SMM_WMARK_LOW);
+	int nr_split_cpus = smm_cpus_per_node(m) + cpu_online;
+	int high;
+
+	if (!nr_split_cpus)
+		nr_split_cpus = m->nr_cpus;
+	high = total_pages / nr_split_cpus;
+	return max(high, batch << 2);
+}
+
+/* zone_set_pageset_high_and_batch(): every CPU's pageset of the zone. */
+static void smm_zone_set_pageset_high_and_batch(struct smm_machine *m,
+						struct smm_zone *zone,
+						int cpu_online)
+{
+	int new_batch = max(1, smm_zone_batchsize(zone));
+	int new_high = smm_zone_highsize(m, zone, new_batch, cpu_online);
+	unsigned int cpu;
+
+	if (zone->pageset_high == new_high && zone->pageset_batch == new_batch)
+		return;
+	zone->pageset_high = new_high;
+	zone->pageset_batch = new_batch;
+	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
+		WRITE_ONCE(zone->per_cpu_pageset[cpu].batch, new_batch);
+		WRITE_ONCE(zone->per_cpu_pageset[cpu].high, new_high);
+	}
+}
+
+/* setup_per_cpu_pageset(): real sizes for the populated zones. */
+static void smm_setup_per_cpu_pageset(struct smm_machine *m)
+{
+	struct smm_zone *zone;
+
+	for_each_smm_zone(m, zone)
+		if (smm_populated_zone(zone))
+			smm_zone_set_pageset_high_and_batch(m, zone, 0);
+}
+
+/* ---- watermarks and reserves ------------------------------------------- */
+
+/*
+ * nr_free_buffer_pages(): managed pages above the high watermark of the
+ * zones GFP_USER may use, i.e. up to Normal on every node.
+ */
+static unsigned long smm_nr_free_buffer_pages(struct smm_machine *m)
+{
+	unsigned long sum = 0, high;
+	struct smm_zone *zone;
+
+	for_each_smm_zone(m, zone) {
+		if (zone->idx > SMM_ZONE_NORMAL)
+			continue;
+		high = smm_wmark_pages(zone, SMM_WMARK_HIGH);
+		if (zone->managed_pages > high)
+			sum += zone->managed_pages - high;
+	}
+	return sum;
+}
+
+/*
+ * calculate_min_free_kbytes(): 4 * sqrt(lowmem_kbytes) within [128K, 256M],
+ * unless min_free_kbytes= says otherwise (the shadow takes the value as
+ * is, like a write to vm.min_free_kbytes after boot).
+ */
+static void smm_calculate_min_free_kbytes(struct smm_machine *m)
+{
+	unsigned long lowmem_kbytes;
+
+	if (m->cfg.min_free_kbytes) {
+		m->min_free_kbytes = m->cfg.min_free_kbytes;
+		return;
+	}
+	lowmem_kbytes = smm_nr_free_buffer_pages(m) * (PAGE_SIZE >> 10);
+	m->min_free_kbytes = clamp(int_sqrt(lowmem_kbytes * 16), 128UL,
+				   262144UL);
+}
+
+/* calculate_totalreserve_pages(): what each node keeps back. */
+static void smm_calculate_totalreserve_pages(struct smm_machine *m)
+{
+	struct smm_pglist_data *pgdat;
+	struct smm_zone *zone;
+	int j;
+
+	for_each_smm_pgdat(m, pgdat)
+		pgdat->totalreserve_pages = 0;
+	for_each_smm_zone(m, zone) {
+		long reserve = 0;
+
+		for (j = zone->idx; j < SMM_MAX_NR_ZONES; j++)
+			reserve = max(reserve, zone->lowmem_reserve[j]);
+		reserve += smm_wmark_pages(zone, SMM_WMARK_HIGH);
+		reserve = min_t(long, reserve, zone->managed_pages);
+		zone->zone_pgdat->totalreserve_pages += reserve;
+	}
+}
+
+/*
+ * __setup_per_zone_wmarks(): min_free_kbytes shared out over the zones by
+ * managed size (x86_64 has no highmem, so every zone is lowmem); low and
+ * high each a quarter of min above the previous one, or
+ * watermark_scale_factor/10000 of the zone if that is more.
+ */
+static void smm__setup_per_zone_wmarks(struct smm_machine *m)
+{
+	unsigned long pages_min = m->min_free_kbytes >> (PAGE_SHIFT - 10);
+	unsigned long lowmem_pages = 0;
+	struct smm_zone *zone;
+
+	for_each_smm_zone(m, zone)
+		lowmem_pages += zone->managed_pages;
+
+	for_each_smm_zone(m, zone) {
+		unsigned long managed = zone->managed_pages;
+		unsigned long tmp, flags;
+
+		smm_spin_lock_irqsave(&zone->lock, flags);
+		/* no memory at all: no divisor, and nothing to keep */
+		tmp = lowmem_pages ? pages_min * managed / lowmem_pages : 0;
+		zone->_watermark[SMM_WMARK_MIN] = tmp;
+		tmp = max(tmp >> 2, mult_frac(managed, SMM_WATERMARK_SCALE_FACTOR,
+					      10000UL));
+		zone->watermark_boost = 0;
+		zone->_watermark[SMM_WMARK_LOW] =
+			zone->_watermark[SMM_WMARK_MIN] + tmp;
+		zone->_watermark[SMM_WMARK_HIGH] =
+			zone->_watermark[SMM_WMARK_LOW] + tmp;
+		smm_spin_unlock_irqrestore(&zone->lock, flags);
+	}
+	smm_calculate_totalreserve_pages(m);
+}
+
+/*
+ * setup_per_zone_wmarks(): the watermarks, then the pcp sizes that depend
+ * on them (zone_pcp_update() for every zone).
+ */
+static void smm_setup_per_zone_wmarks(struct smm_machine *m)
+{
+	struct smm_zone *zone;
+
+	smm__setup_per_zone_wmarks(m);
+	for_each_smm_zone(m, zone)
+		smm_zone_set_pageset_high_and_batch(m, zone, 0);
+}
+
+/*
+ * setup_per_zone_lowmem_reserve(): zone i keeps 1/ratio[i] of the managed
+ * pages of the zones above it, up to j, from a request that could have
+ * used zone j; none with ratio 0 or nothing managed.
+ */
+static void smm_setup_per_zone_lowmem_reserve(struct smm_machine *m)
+{
+	struct smm_zone *zone, *upper;
+	int j;
+
+	for_each_smm_zone(m, zone) {
+		int ratio = smm_lowmem_reserve_ratio[zone->idx];
+		bool clear = !ratio || !zone->managed_pages;
+		unsigned long managed_pages = 0;
+
+		for (j = zone->idx + 1; j < SMM_MAX_NR_ZONES; j++) {
+			upper = &zone->zone_pgdat->node_zones[j];
+			managed_pages += upper->managed_pages;
+			zone->lowmem_reserve[j] = clear ? 0 : managed_pages / ratio;
+		}
+	}
+	smm_calculate_totalreserve_pages(m);
+}
+
+/* init_per_zone_wmark_min(), as far as the shadow has the pieces. */
+static void smm_init_per_zone_wmark_min(struct smm_machine *m)
+{
+	smm_calculate_min_free_kbytes(m);
+	smm_setup_per_zone_wmarks(m);
+	smm_setup_per_zone_lowmem_reserve(m);
+}
+
+/*
+ * memblock_free_all(): zones start with nothing managed; every free range
+ * of memblock, on any node, goes to the buddy allocator (memblock.reserved
+ * - the memory map, the boot reservations, memblock's own grown arrays -
+ * never does). The shadow never marks memory hotplug, so the kernel's
+ * memblock_clear_hotplug(0, -1) has nothing to do. Then the sizes that
+ * depend on the managed counts: pcp batch and high, min_free_kbytes,
+ * watermarks, lowmem_reserve.
+ */
+unsigned long smm_memblock_free_all(struct smm_machine *m)
+{
+	struct smm_zone *zone;
+	phys_addr_t start, end;
+	unsigned long pages = 0;
+
+	for_each_smm_zone(m, zone)
+		zone->managed_pages = 0;
+
+	smm_for_each_free_mem_range(&m->memblock, NUMA_NO_NODE,
+				    SMM_MEMBLOCK_NONE, &start, &end, NULL)
+		pages += smm_free_memory_core(m, start, end);
+	m->totalram_pages = pages;
+
+	for_each_smm_zone(m, zone)
+		if (smm_populated_zone(zone))
+			trace_free_all(zone->node, zone->idx,
+				       zone->managed_pages);
+
+	smm_setup_per_cpu_pageset(m);
+	smm_init_per_zone_wmark_min(m);
+	return pages;
+}
+
+/* ---- zonelists ---------------------------------------------------------- */
+
+/*
+ * node_distance(): local 10, remote 20 until the NUMA stage brings real
+ * SLIT distances and distance=.
+ */
+static int smm_node_distance(int from, int to)
+{
+	return from == to ? SMM_LOCAL_DISTANCE : SMM_REMOTE_DISTANCE;
+}
+
+/*
+ * find_next_best_node(): the node itself first, then the nearest unused
+ * node. Ties go to the lower node id; the kernel prefers the nodes above
+ * @node and spreads ties by node_load[], which the shadow, with local and
+ * remote only, leaves out.
+ */
+static int smm_find_next_best_node(struct smm_machine *m, int node,
+				   unsigned long *used)
+{
+	int i, best = NUMA_NO_NODE, min_val = INT_MAX;
+
+	if (!(*used & BIT(node))) {
+		*used |= BIT(node);
+		return node;
+	}
+	for (i = 0; i < m->nr_nodes; i++) {
+		int n = m->node_ids[i];
+		int val;
+
+		if (*used & BIT(n))
+			continue;
+		val = smm_node_distance(node, n);
+		if (val < min_val) {
+			min_val = val;
+			best = n;
+		}
+	}
+	if (best != NUMA_NO_NODE)
+		*used |= BIT(best);
+	return best;
+}
+
+/* build_zonerefs_node(): the node's populated zones, highest first. */
+static int smm_build_zonerefs_node(struct smm_pglist_data *pgdat,
+				   struct smm_zoneref *zonerefs)
+{
+	int zid, nr_zones = 0;
+
+	for (zid = SMM_MAX_NR_ZONES - 1; zid >= 0; zid--) {
+		struct smm_zone *zone = &pgdat->node_zones[zid];
+
+		if (!smm_populated_zone(zone))
+			continue;
+		zonerefs[nr_zones].zone = zone;
+		zonerefs[nr_zones].zone_idx = zid;
+		nr_zones++;
+	}
+	return nr_zones;
+}
+
+/*
+ * build_zonelists(): ZONELIST_FALLBACK is every node by distance, each
+ * with its zones high to low (node ordering, the only one v6.1 has);
+ * ZONELIST_NOFALLBACK is this node's zones, for __GFP_THISNODE. Both end
+ * with a NULL zone.
+ */
+static void smm_build_zonelists(struct smm_machine *m,
+				struct smm_pglist_data *pgdat)
+{
+	struct smm_zoneref *zonerefs;
+	unsigned long used = 0;
+	int node;
+
+	zonerefs = pgdat->node_zonelists[SMM_ZONELIST_FALLBACK]._zonerefs;
+	while ((node = smm_find_next_best_node(m, pgdat->node_id, &used)) !=
+	       NUMA_NO_NODE)
+		zonerefs += smm_build_zonerefs_node(smm_pgdat(m, node),
+						    zonerefs);
+	zonerefs->zone = NULL;
+	zonerefs->zone_idx = 0;
+
+	zonerefs = pgdat->node_zonelists[SMM_ZONELIST_NOFALLBACK]._zonerefs;
+	zonerefs += smm_build_zonerefs_node(pgdat, zonerefs);
+	zonerefs->zone = NULL;
+	zonerefs->zone_idx = 0;
+}
+
+void smm_build_all_zonelists(struct smm_machine *m)
+{
+	struct smm_pglist_data *pgdat;
+
+	for_each_smm_pgdat(m, pgdat)
+		smm_build_zonelists(m, pgdat);
+}
+
+/* ---- teardown ----------------------------------------------------------- */
+
+/*
+ * Everything smm_free_area_init() allocated; safe on a machine it never
+ * ran on, or ran on halfway. The memory map and the free lists need no
+ * undoing: they live in the region.
+ */
+void smm_page_alloc_teardown(struct smm_machine *m)
+{
+	int nid, zid;
+
+	for (nid = 0; nid < SMM_MAX_NUMNODES; nid++) {
+		for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
+			struct smm_zone *zone = &m->node_data[nid].node_zones[zid];
+
+			kfree(zone->per_cpu_pageset);
+			zone->per_cpu_pageset = NULL;
+			kfree(zone->pageblock_flags);
+			zone->pageblock_flags = NULL;
+		}
+	}
+	kvfree(m->events);
+	m->events = NULL;
+	kvfree(m->rmqueue_ring.recs);
+	m->rmqueue_ring.recs = NULL;
+	m->rmqueue_ring.size = 0;
+	m->rmqueue_ring.seq = 0;
+	m->totalram_pages = 0;
+	m->min_free_kbytes = 0;
+	m->verify_seq = 0;
+	m->verify_warned = false;
+	m->bad_free_warned = false;
+}
