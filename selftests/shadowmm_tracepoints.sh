@@ -1,0 +1,66 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Every shadowmm tracepoint fires where it should, with its documented
+# fields, as seen through tracefs (no bpftrace needed): a reset emits the
+# memblock events and free_all; filling a zone emits alloc_pages (the last
+# one failed, pfn=-1), rmqueue, rmqueue_bulk and watermark_fail; the first
+# unmovable request emits fallback; freeing and draining emit
+# free_one_page and pcp_drain.
+
+DIR=$(dirname "$0")
+. "$DIR/lib.sh"
+
+TR=/sys/kernel/tracing
+
+ktap_print_header
+[ -d "$TR/events" ] || ktap_skip_all "no tracefs at $TR"
+smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
+[ -d "$TR/events/shadowmm" ] || ktap_skip_all "no shadowmm events in tracefs"
+
+# event name|a field pattern its line must show
+EVENTS='memblock_add|base=0x[0-9a-f]* size=0x[0-9a-f]* nid=[0-9]* flags=0x0
+memblock_reserve|base=0x[0-9a-f]* size=0x[0-9a-f]*
+memblock_alloc|size=0x[0-9a-f]* align=0x40 .* retried=0
+free_all|nid=[0-9]* zone=[0-3] pages=[1-9][0-9]*
+alloc_pages|gfp=0x[0-9a-f]* order=0 nid=0 pfn=0xffffffffffffffff
+rmqueue|nid=[0-9]* zone=[0-3] order=0 current_order=[0-9]* migratetype=[0-5] pcp=[01] pfn=0x[0-9a-f]*
+rmqueue_bulk|nid=[0-9]* zone=[0-3] order=0 migratetype=[0-5] count=[0-9]* allocated=[0-9]*
+watermark_fail|nid=0 zone=0 order=0 mark=[0-9]* free=[0-9]* alloc_flags=0x[0-9a-f]*
+fallback|pfn=0x[0-9a-f]* alloc_order=0 fallback_order=[0-9]* alloc_migratetype=0 fallback_migratetype=1 change_ownership=1
+free_one_page|pfn=0x[0-9a-f]* order=[0-9]* merged_order=[0-9]* migratetype=[0-5]
+pcp_drain|nid=[0-9]* zone=[0-3] cpu=[0-9]* count=[1-9][0-9]*'
+
+ktap_set_plan "$(echo "$EVENTS" | wc -l)"
+
+echo 0 >"$TR/tracing_on"
+echo >"$TR/trace"
+echo 16384 >"$TR/buffer_size_kb"
+echo 1 >"$TR/events/shadowmm/enable"
+echo 1 >"$TR/tracing_on"
+
+smm_ctl reset
+smm_ctl "alloc order=0 count=100000 nid=0 gfp=dma|thisnode tag=fill" 2>/dev/null
+smm_ctl "alloc order=0 count=1 nid=1 gfp=kernel tag=unmov"
+smm_ctl "free all"
+smm_ctl drain
+
+echo 0 >"$TR/tracing_on"
+echo 0 >"$TR/events/shadowmm/enable"
+cat "$TR/trace" >/tmp/smm-trace.$$
+
+while IFS='|' read -r ev pat; do
+	n=$(grep -c " $ev: " /tmp/smm-trace.$$)
+	if grep -q " $ev: $pat" /tmp/smm-trace.$$; then
+		ktap_test_pass "$ev: $n event(s), fields as documented"
+	else
+		ktap_test_fail "$ev: $n event(s), none matching '$pat'"
+		grep " $ev: " /tmp/smm-trace.$$ | tail -n 2 | sed 's/^/# /'
+	fi
+done <<EOF_EVENTS
+$EVENTS
+EOF_EVENTS
+
+rm -f /tmp/smm-trace.$$
+smm_unload
+ktap_finished
