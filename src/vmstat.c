@@ -337,41 +337,36 @@ int smm_unusable_free_index(unsigned int order,
 	return (int)(unusable * 1000 / info->free_pages);
 }
 
-static void smm_unusable_show_print(struct smm_machine *m __always_unused,
-				    struct smm_pglist_data *pgdat,
-				    struct smm_zone *zone, smm_emit_fn emit,
-				    void *ctx)
+/*
+ * One zone's line of an extfrag file: for every order, @index (thousandths)
+ * printed as @fmt takes it, after the kernel's "Node %d, zone %8s " prefix.
+ */
+static void smm_frag_line(struct smm_pglist_data *pgdat, struct smm_zone *zone,
+			  int (*index)(unsigned int,
+				       const struct smm_contig_page_info *),
+			  const char *fmt, smm_emit_fn emit, void *ctx)
 {
 	struct smm_contig_page_info info;
 	unsigned int order;
-	int index;
+	int v;
 
 	emit(ctx, "Node %d, zone %8s ", pgdat->node_id,
 	     smm_zid_name(zone - pgdat->node_zones));
 	for (order = 0; order < SMM_MAX_ORDER; order++) {
 		smm_fill_contig_page_info(zone, order, &info);
-		index = smm_unusable_free_index(order, &info);
-		emit(ctx, "%d.%03d ", index / 1000, index % 1000);
+		v = index(order, &info);
+		emit(ctx, fmt, v / 1000, v % 1000);
 	}
 	emit(ctx, "\n");
 }
 
-/* extfrag/unusable_index: unusable_show(), populated zones of nodes with memory. */
-void smm_show_unusable_index(struct smm_machine *m, smm_emit_fn emit,
-			     void *ctx)
+static void smm_unusable_show_print(struct smm_machine *m __always_unused,
+				    struct smm_pglist_data *pgdat,
+				    struct smm_zone *zone, smm_emit_fn emit,
+				    void *ctx)
 {
-	int i;
-
-	if (smm_no_buddy(m))
-		return;
-	for (i = 0; i < m->nr_nodes; i++) {
-		struct smm_pglist_data *pgdat = smm_nth_pgdat(m, i);
-
-		if (smm_node_has_memory(pgdat))
-			smm_walk_zones_in_node(m, pgdat, true,
-					       smm_unusable_show_print,
-					       emit, ctx);
-	}
+	smm_frag_line(pgdat, zone, smm_unusable_free_index, "%d.%03d ",
+		      emit, ctx);
 }
 
 static void smm_extfrag_show_print(struct smm_machine *m __always_unused,
@@ -379,32 +374,38 @@ static void smm_extfrag_show_print(struct smm_machine *m __always_unused,
 				   struct smm_zone *zone, smm_emit_fn emit,
 				   void *ctx)
 {
-	struct smm_contig_page_info info;
-	unsigned int order;
-	int index;
-
-	emit(ctx, "Node %d, zone %8s ", pgdat->node_id,
-	     smm_zid_name(zone - pgdat->node_zones));
-	for (order = 0; order < SMM_MAX_ORDER; order++) {
-		smm_fill_contig_page_info(zone, order, &info);
-		index = smm_fragmentation_index(order, &info);
-		/* -1000 prints "-1.000"; -500 prints " 0.-500", as the kernel's */
-		emit(ctx, "%2d.%03d ", index / 1000, index % 1000);
-	}
-	emit(ctx, "\n");
+	/* -1000 prints "-1.000"; -500 prints " 0.-500", as the kernel's */
+	smm_frag_line(pgdat, zone, smm_fragmentation_index, "%2d.%03d ",
+		      emit, ctx);
 }
 
-/* extfrag/extfrag_index: extfrag_show(), populated zones. */
-void smm_show_extfrag_index(struct smm_machine *m, smm_emit_fn emit,
-			    void *ctx)
+/*
+ * extfrag/unusable_index (unusable_show()) and extfrag/extfrag_index
+ * (extfrag_show()): populated zones. The kernel skips memoryless nodes in
+ * the first; a shadow node always has memory, so both walk every node.
+ */
+static void smm_show_frag(struct smm_machine *m, smm_zone_print_fn print,
+			  smm_emit_fn emit, void *ctx)
 {
 	int i;
 
 	if (smm_no_buddy(m))
 		return;
 	for (i = 0; i < m->nr_nodes; i++)
-		smm_walk_zones_in_node(m, smm_nth_pgdat(m, i), true,
-				       smm_extfrag_show_print, emit, ctx);
+		smm_walk_zones_in_node(m, smm_nth_pgdat(m, i), true, print,
+				       emit, ctx);
+}
+
+void smm_show_unusable_index(struct smm_machine *m, smm_emit_fn emit,
+			     void *ctx)
+{
+	smm_show_frag(m, smm_unusable_show_print, emit, ctx);
+}
+
+void smm_show_extfrag_index(struct smm_machine *m, smm_emit_fn emit,
+			    void *ctx)
+{
+	smm_show_frag(m, smm_extfrag_show_print, emit, ctx);
 }
 
 /* ---- free_area ---------------------------------------------------------- */

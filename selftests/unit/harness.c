@@ -4,6 +4,7 @@
  * recording tracepoints for the host unit tests; see harness.h.
  */
 #include <setjmp.h>
+#include <stdarg.h>
 #include <sys/mman.h>
 
 #include "harness.h"
@@ -312,4 +313,33 @@ int main(int argc, char **argv)
 	printf("%u passed, %u failed\n", passed, failed);
 	fflush(stdout);
 	return failed ? 1 : 0;
+}
+
+void smm_capture_emit(void *ctx, const char *fmt, ...)
+{
+	struct smm_capture *c = ctx;
+	size_t room = sizeof(c->buf) - c->len;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(c->buf + c->len, room, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	c->len += (size_t)n < room ? (size_t)n : room - 1;
+	va_start(ap, fmt);
+	vsnprintf(c->last, sizeof(c->last), fmt, ap);
+	va_end(ap);
+	c->lines++;
+}
+
+void smm_test_add_chunk(struct smm_machine *m, phys_addr_t base,
+			phys_addr_t size, int nid)
+{
+	struct smm_region_chunk *c = &m->region.chunks[m->region.nr_chunks++];
+
+	c->start_pfn = PHYS_PFN(base);
+	c->nr_pages = PHYS_PFN(size);
+	c->nid = nid;
 }

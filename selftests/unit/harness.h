@@ -13,6 +13,7 @@
 
 #include "shadowmm/memblock.h"
 #include "shadowmm/page_alloc.h"
+#include "shadowmm/machine.h"
 
 struct smm_test {
 	const char *name;
@@ -137,5 +138,44 @@ extern struct smm_trace_log smm_trace;
 
 /* replay.c: unit_tests --replay CHUNKS CPUS SEED OPS */
 int smm_replay_main(int argc, char **argv);
+
+/* Sizes the tests lay machines out with. */
+#define SZ_2K		0x800ULL
+#define SZ_4K		0x1000ULL
+#define SZ_8K		0x2000ULL
+#define SZ_16K		0x4000ULL
+#define SZ_64K		0x10000ULL
+#define SZ_128K		0x20000ULL
+#define SZ_256K		0x40000ULL
+#define SZ_512K		0x80000ULL
+#define SZ_1M		0x100000ULL
+#define SZ_2M		0x200000ULL
+#define SZ_4M		0x400000ULL
+#define SZ_8M		0x800000ULL
+#define SZ_16M		0x1000000ULL
+#define SZ_32M		0x2000000ULL
+#define SZ_64M		0x4000000ULL
+#define SZ_128M		0x8000000ULL
+#define SZ_256M		0x10000000ULL
+#define SZ_1G		0x40000000ULL
+#define SZ_2G		0x80000000ULL
+#define SZ_4G		0x100000000ULL
+
+/*
+ * Everything a log or emit callback printed (ctx: the capture): the whole
+ * text, bounded, the number of calls and the last line on its own.
+ */
+struct smm_capture {
+	char buf[1 << 20];
+	size_t len;
+	unsigned int lines;
+	char last[512];
+};
+
+void smm_capture_emit(void *ctx, const char *fmt, ...) __printf(2, 3);
+
+/* One more chunk of region for a machine under construction. */
+void smm_test_add_chunk(struct smm_machine *m, phys_addr_t base,
+			phys_addr_t size, int nid);
 
 #endif /* _SMM_UNIT_HARNESS_H */

@@ -12,22 +12,6 @@
 #include "harness.h"
 #include "shadowmm/machine.h"
 
-#define SZ_4K		0x1000ULL
-#define SZ_8K		0x2000ULL
-#define SZ_16K		0x4000ULL
-#define SZ_64K		0x10000ULL
-#define SZ_128K		0x20000ULL
-#define SZ_256K		0x40000ULL
-#define SZ_512K		0x80000ULL
-#define SZ_1M		0x100000ULL
-#define SZ_2M		0x200000ULL
-#define SZ_4M		0x400000ULL
-#define SZ_8M		0x800000ULL
-#define SZ_16M		0x1000000ULL
-#define SZ_32M		0x2000000ULL
-#define SZ_64M		0x4000000ULL
-#define SZ_1G		0x40000000ULL
-#define SZ_2G		0x80000000ULL
 
 /* The reservations scripts/ and the module use by default. */
 #define FW		SZ_64K
@@ -43,28 +27,7 @@ static struct smm_memblock_type *mem;
 static struct smm_memblock_type *rsv;
 
 /* Every line smm_boot() logged during the current test. */
-static struct {
-	char buf[1 << 16];
-	size_t len;
-	unsigned int lines;
-} blog;
-
-static void rec_log(void *ctx, const char *fmt, ...) __printf(2, 3);
-static void rec_log(void *ctx, const char *fmt, ...)
-{
-	size_t room = sizeof(blog.buf) - blog.len;
-	va_list ap;
-	int n;
-
-	(void)ctx;
-	va_start(ap, fmt);
-	n = vsnprintf(blog.buf + blog.len, room, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	blog.len += (size_t)n < room ? (size_t)n : room - 1;
-	blog.lines++;
-}
+static struct smm_capture blog;
 
 static bool logged(const char *s)
 {
@@ -96,18 +59,9 @@ static void fresh(phys_addr_t fw, phys_addr_t kern, phys_addr_t initrd)
 	memset(&blog, 0, sizeof(blog));
 }
 
-static void add_chunk(phys_addr_t base, phys_addr_t size, int nid)
-{
-	struct smm_region_chunk *c = &m->region.chunks[m->region.nr_chunks++];
-
-	c->start_pfn = PHYS_PFN(base);
-	c->nr_pages = PHYS_PFN(size);
-	c->nid = nid;
-}
-
 static int boot(void)
 {
-	return smm_boot(m, rec_log, NULL);
+	return smm_boot(m, smm_capture_emit, &blog);
 }
 
 /*
@@ -127,8 +81,8 @@ static int boot(void)
 static void std_machine(void)
 {
 	fresh(FW, KERN, INITRD);
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 }
 
 /* regions[i] of @type is [b, b + s) */
@@ -269,10 +223,10 @@ TEST(boot_trace_counts)
 {
 	/* 3 nodes, 4 chunks: one add per chunk, 3 + 3 reserves, 3 allocs */
 	fresh(FW, KERN, INITRD);
-	add_chunk(N0, SZ_16M, 0);
-	add_chunk(N0 + SZ_16M, SZ_16M, 0);
-	add_chunk(N1, SZ_16M, 1);
-	add_chunk(N1 + SZ_1G, SZ_16M, 2);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N0 + SZ_16M, SZ_16M, 0);
+	smm_test_add_chunk(m, N1, SZ_16M, 1);
+	smm_test_add_chunk(m, N1 + SZ_1G, SZ_16M, 2);
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(3, m->nr_nodes);
 	ASSERT_EQ(4, smm_trace.nr_add);
@@ -293,8 +247,8 @@ TEST(boot_trace_counts)
 TEST(boot_trace_counts_without_reservations)
 {
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_16M, 0);
-	add_chunk(N1, SZ_16M, 1);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N1, SZ_16M, 1);
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(2, smm_trace.nr_add);
 	ASSERT_EQ(2, smm_trace.nr_reserve);
@@ -307,10 +261,10 @@ TEST(boot_sorts_chunks)
 {
 	/* handed over high to low and shuffled; each chunk keeps its node */
 	fresh(FW, KERN, INITRD);
-	add_chunk(N1 + SZ_16M, SZ_16M, 1);
-	add_chunk(N0 + SZ_16M, SZ_16M, 0);
-	add_chunk(N1, SZ_16M, 1);
-	add_chunk(N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N1 + SZ_16M, SZ_16M, 1);
+	smm_test_add_chunk(m, N0 + SZ_16M, SZ_16M, 0);
+	smm_test_add_chunk(m, N1, SZ_16M, 1);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
 	m->region.chunks[0].order = 7;
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(PHYS_PFN(N0), m->region.chunks[0].start_pfn);
@@ -341,11 +295,11 @@ TEST(boot_one_memory_region_per_run)
 	 * after a hole; E [1G+20M, +4M) n1 adjacent to D: merges with it.
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0 + SZ_16M, SZ_4M, 1);
-	add_chunk(N0 + SZ_4M, SZ_4M, 0);
-	add_chunk(N0 + SZ_16M + SZ_4M, SZ_4M, 1);
-	add_chunk(N0, SZ_4M, 0);
-	add_chunk(N0 + SZ_8M, SZ_4M, 1);
+	smm_test_add_chunk(m, N0 + SZ_16M, SZ_4M, 1);
+	smm_test_add_chunk(m, N0 + SZ_4M, SZ_4M, 0);
+	smm_test_add_chunk(m, N0 + SZ_16M + SZ_4M, SZ_4M, 1);
+	smm_test_add_chunk(m, N0, SZ_4M, 0);
+	smm_test_add_chunk(m, N0 + SZ_8M, SZ_4M, 1);
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(5, smm_trace.nr_add);
 	ASSERT_EQ(3, mem->cnt);
@@ -366,8 +320,8 @@ TEST(boot_firmware_at_lowest_byte)
 {
 	/* the lowest chunk comes last and is not 2M aligned */
 	fresh(SZ_128K, 0, 0);
-	add_chunk(N0 + SZ_64M, SZ_16M, 0);
-	add_chunk(N0 + SZ_1M + SZ_4K, SZ_16M, 0);
+	smm_test_add_chunk(m, N0 + SZ_64M, SZ_16M, 0);
+	smm_test_add_chunk(m, N0 + SZ_1M + SZ_4K, SZ_16M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(FW_RES, N0 + SZ_1M + SZ_4K, SZ_128K);
 	ASSERT_RGN(rsv, 0, N0 + SZ_1M + SZ_4K, SZ_128K);
@@ -377,7 +331,7 @@ TEST(boot_kernel_first_2m_boundary_above_firmware)
 {
 	/* lowest byte 1G + 1M: firmware [1G+1M, +64K), kernel at 1G + 2M */
 	fresh(FW, KERN, 0);
-	add_chunk(N0 + SZ_1M, SZ_16M, 0);
+	smm_test_add_chunk(m, N0 + SZ_1M, SZ_16M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(FW_RES, N0 + SZ_1M, FW);
 	ASSERT_RES(KERN_RES, N0 + SZ_2M, KERN);
@@ -389,7 +343,7 @@ TEST(boot_kernel_right_above_firmware_on_boundary)
 {
 	/* firmware ends exactly on a 2M boundary: the kernel starts there */
 	fresh(SZ_2M, KERN, 0);
-	add_chunk(N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(KERN_RES, N0 + SZ_2M, KERN);
 	/* they touch, so memblock merges them */
@@ -397,7 +351,7 @@ TEST(boot_kernel_right_above_firmware_on_boundary)
 
 	/* one page more of firmware pushes the kernel a whole 2M up */
 	fresh(SZ_2M + SZ_4K, KERN, 0);
-	add_chunk(N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(KERN_RES, N0 + SZ_4M, KERN);
 }
@@ -410,8 +364,8 @@ TEST(boot_reservations_fit_exactly)
 	 * chunk 1 = [1G + 16M, 1G + 24M).
 	 */
 	fresh(FW, KERN, 0);
-	add_chunk(N0 + SZ_16M, SZ_8M, 0);
-	add_chunk(N0, 6 * SZ_1M, 0);
+	smm_test_add_chunk(m, N0 + SZ_16M, SZ_8M, 0);
+	smm_test_add_chunk(m, N0, 6 * SZ_1M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(KERN_RES, N0 + SZ_2M, KERN);
 
@@ -420,9 +374,9 @@ TEST(boot_reservations_fit_exactly)
 	 * large as the highest one: both fit, the initrd stays on top.
 	 */
 	fresh(SZ_64K, 0, SZ_2M);
-	add_chunk(N0, SZ_64K, 0);
-	add_chunk(N0 + SZ_16M, SZ_8M, 0);
-	add_chunk(N0 + SZ_32M, SZ_2M, 0);
+	smm_test_add_chunk(m, N0, SZ_64K, 0);
+	smm_test_add_chunk(m, N0 + SZ_16M, SZ_8M, 0);
+	smm_test_add_chunk(m, N0 + SZ_32M, SZ_2M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(FW_RES, N0, SZ_64K);
 	ASSERT_RES(INITRD_RES, N0 + SZ_32M, SZ_2M);
@@ -432,14 +386,14 @@ TEST(boot_kernel_without_firmware)
 {
 	/* no firmware: the kernel at the first 2M boundary of memory */
 	fresh(0, KERN, 0);
-	add_chunk(N0 + SZ_512K, SZ_16M, 0);
+	smm_test_add_chunk(m, N0 + SZ_512K, SZ_16M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(FW_RES, 0, 0);
 	ASSERT_RES(KERN_RES, N0 + SZ_2M, KERN);
 	ASSERT_RGN(rsv, 0, N0 + SZ_2M, KERN);
 
 	fresh(0, KERN, 0);
-	add_chunk(N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(KERN_RES, N0, KERN);
 }
@@ -451,8 +405,8 @@ TEST(boot_kernel_next_chunk_when_first_too_small)
 	 * end; chunk 1 starts at 1G + 65M, so the kernel goes to 1G + 66M.
 	 */
 	fresh(FW, KERN, INITRD);
-	add_chunk(N0 + SZ_64M + SZ_1M, SZ_16M, 0);
-	add_chunk(N0, SZ_4M, 0);
+	smm_test_add_chunk(m, N0 + SZ_64M + SZ_1M, SZ_16M, 0);
+	smm_test_add_chunk(m, N0, SZ_4M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(FW_RES, N0, FW);
 	ASSERT_RES(KERN_RES, N0 + SZ_64M + SZ_2M, KERN);
@@ -466,7 +420,7 @@ TEST(boot_kernel_needs_alignment_to_fit)
 	 * boundary, 1G + 2M, leaves only 3.5M: the kernel fits nowhere.
 	 */
 	fresh(0, KERN, 0);
-	add_chunk(N0 + SZ_1M, SZ_4M + SZ_512K, 0);
+	smm_test_add_chunk(m, N0 + SZ_1M, SZ_4M + SZ_512K, 0);
 	ASSERT_EQ(-ENOMEM, boot());
 	ASSERT_LOGGED("boot: kernel_size=4194304 does not fit in the region\n");
 	ASSERT_TORN_DOWN();
@@ -476,8 +430,8 @@ TEST(boot_initrd_top_of_highest_chunk)
 {
 	/* node 1's chunk is too small for the initrd: top of node 0's */
 	fresh(FW, KERN, INITRD);
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_1M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_1M, 1);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(INITRD_RES, N0 + SZ_32M - INITRD, INITRD);
 	/* node 1: 256 pages, map rounded out to 1024 pages = 64K */
@@ -494,8 +448,8 @@ TEST(boot_initrd_avoids_kernel)
 	 * it goes to the top of chunk 0 instead, [1G+1M, 1G+4M).
 	 */
 	fresh(FW, KERN, 3 * SZ_1M);
-	add_chunk(N0, SZ_4M, 0);
-	add_chunk(N0 + SZ_16M, 6 * SZ_1M, 0);
+	smm_test_add_chunk(m, N0, SZ_4M, 0);
+	smm_test_add_chunk(m, N0 + SZ_16M, 6 * SZ_1M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(KERN_RES, N0 + SZ_16M, KERN);
 	ASSERT_RES(INITRD_RES, N0 + SZ_1M, 3 * SZ_1M);
@@ -513,7 +467,7 @@ TEST(boot_initrd_below_kernel_in_same_chunk)
 	 * [1G + 512K, 1G + 2M).
 	 */
 	fresh(FW, 5 * SZ_1M, SZ_1M + SZ_512K);
-	add_chunk(N0, SZ_8M, 0);
+	smm_test_add_chunk(m, N0, SZ_8M, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(INITRD_RES, N0 + SZ_512K, SZ_1M + SZ_512K);
 	/* initrd and kernel touch: one region; then the map */
@@ -523,14 +477,14 @@ TEST(boot_initrd_below_kernel_in_same_chunk)
 
 	/* exactly enough room: from the chunk's first byte to the kernel */
 	fresh(0, 5 * SZ_1M, SZ_1M + SZ_512K);
-	add_chunk(N0 + SZ_512K, SZ_8M - SZ_512K, 0);
+	smm_test_add_chunk(m, N0 + SZ_512K, SZ_8M - SZ_512K, 0);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(KERN_RES, N0 + SZ_2M, 5 * SZ_1M);
 	ASSERT_RES(INITRD_RES, N0 + SZ_512K, SZ_1M + SZ_512K);
 
 	/* with 1M of firmware only 1M is left below the kernel: no room */
 	fresh(SZ_1M, 5 * SZ_1M, SZ_1M + SZ_512K);
-	add_chunk(N0, SZ_8M, 0);
+	smm_test_add_chunk(m, N0, SZ_8M, 0);
 	ASSERT_EQ(-ENOMEM, boot());
 	ASSERT_LOGGED("boot: initrd_size=1572864 does not fit in the region\n");
 	ASSERT_TORN_DOWN();
@@ -539,8 +493,8 @@ TEST(boot_initrd_below_kernel_in_same_chunk)
 TEST(boot_zero_sizes_reserve_nothing)
 {
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	ASSERT_EQ(0, boot());
 	ASSERT_RES(FW_RES, 0, 0);
 	ASSERT_RES(KERN_RES, 0, 0);
@@ -557,8 +511,8 @@ TEST(boot_firmware_fits_nowhere)
 {
 	/* the firmware must fit in the lowest chunk, whatever lies above */
 	fresh(SZ_8M, 0, 0);
-	add_chunk(N0, SZ_4M, 0);
-	add_chunk(N1, SZ_32M, 0);
+	smm_test_add_chunk(m, N0, SZ_4M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 0);
 	ASSERT_EQ(-ENOMEM, boot());
 	ASSERT_LOGGED("boot: firmware_size=8388608 does not fit in the region\n");
 	ASSERT_TORN_DOWN();
@@ -568,9 +522,9 @@ TEST(boot_firmware_fits_nowhere)
 TEST(boot_kernel_fits_nowhere)
 {
 	fresh(FW, SZ_8M, INITRD);
-	add_chunk(N0, SZ_4M, 0);
-	add_chunk(N0 + SZ_8M, SZ_4M, 0);
-	add_chunk(N1, SZ_4M, 1);
+	smm_test_add_chunk(m, N0, SZ_4M, 0);
+	smm_test_add_chunk(m, N0 + SZ_8M, SZ_4M, 0);
+	smm_test_add_chunk(m, N1, SZ_4M, 1);
 	ASSERT_EQ(-ENOMEM, boot());
 	ASSERT_LOGGED("boot: kernel_size=8388608 does not fit in the region\n");
 	/* the firmware was reserved before; all of it is gone again */
@@ -582,8 +536,8 @@ TEST(boot_kernel_fits_nowhere)
 TEST(boot_initrd_fits_nowhere)
 {
 	fresh(FW, KERN, SZ_16M);
-	add_chunk(N0, SZ_8M, 0);
-	add_chunk(N1, SZ_8M, 1);
+	smm_test_add_chunk(m, N0, SZ_8M, 0);
+	smm_test_add_chunk(m, N1, SZ_8M, 1);
 	ASSERT_EQ(-ENOMEM, boot());
 	ASSERT_LOGGED("boot: initrd_size=16777216 does not fit in the region\n");
 	ASSERT_TORN_DOWN();
@@ -619,8 +573,8 @@ TEST(boot_empty_region)
 TEST(boot_nodes_with_gap)
 {
 	fresh(FW, KERN, INITRD);
-	add_chunk(N0, SZ_16M, 0);
-	add_chunk(N1, SZ_16M, 2);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N1, SZ_16M, 2);
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(2, m->nr_nodes);
 	ASSERT_EQ(0, m->node_ids[0]);
@@ -637,10 +591,10 @@ TEST(boot_node_ids_ascending)
 {
 	/* node 5 lowest in memory, then 3 twice, then 1 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_8M, 5);
-	add_chunk(N0 + SZ_64M, SZ_8M, 3);
-	add_chunk(N1, SZ_8M, 1);
-	add_chunk(N0 + 2 * SZ_64M, SZ_8M, 3);
+	smm_test_add_chunk(m, N0, SZ_8M, 5);
+	smm_test_add_chunk(m, N0 + SZ_64M, SZ_8M, 3);
+	smm_test_add_chunk(m, N1, SZ_8M, 1);
+	smm_test_add_chunk(m, N0 + 2 * SZ_64M, SZ_8M, 3);
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(3, m->nr_nodes);
 	ASSERT_EQ(1, m->node_ids[0]);
@@ -656,8 +610,8 @@ TEST(boot_node_ids_ascending)
 TEST(boot_adjacent_chunks_of_two_nodes)
 {
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_8M, 0);
-	add_chunk(N0 + SZ_8M, SZ_8M, 1);
+	smm_test_add_chunk(m, N0, SZ_8M, 0);
+	smm_test_add_chunk(m, N0 + SZ_8M, SZ_8M, 1);
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(2, mem->cnt);
 	ASSERT_EQ(2, m->nr_nodes);
@@ -679,7 +633,7 @@ TEST(boot_memmap_geometry)
 
 	ASSERT_EQ(64, sizeof(struct smm_page));
 	fresh(0, 0, 0);
-	add_chunk(N0 + SZ_1M, SZ_16M, 0);
+	smm_test_add_chunk(m, N0 + SZ_1M, SZ_16M, 0);
 	ASSERT_EQ(0, boot());
 	pgdat = &m->node_data[0];
 	ASSERT_EQ(0, pgdat->node_id);
@@ -706,7 +660,7 @@ TEST(boot_memmap_end_rounded_up)
 	struct smm_pglist_data *pgdat;
 
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_4M + SZ_4K, 0);
+	smm_test_add_chunk(m, N0, SZ_4M + SZ_4K, 0);
 	ASSERT_EQ(0, boot());
 	pgdat = &m->node_data[0];
 	ASSERT_EQ(0x40000, pgdat->memmap_start_pfn);
@@ -726,8 +680,8 @@ TEST(boot_memmap_holes_spanned_not_present)
 	struct smm_pglist_data *pgdat;
 
 	fresh(0, 0, 0);
-	add_chunk(N0 + SZ_8M, SZ_2M, 0);
-	add_chunk(N0 + SZ_512K, SZ_4M - SZ_512K, 0);
+	smm_test_add_chunk(m, N0 + SZ_8M, SZ_2M, 0);
+	smm_test_add_chunk(m, N0 + SZ_512K, SZ_4M - SZ_512K, 0);
 	ASSERT_EQ(0, boot());
 	pgdat = &m->node_data[0];
 	ASSERT_EQ(0x40080, pgdat->node_start_pfn);
@@ -748,9 +702,9 @@ TEST(boot_memmap_inside_node_top_down)
 	 * for node 0, which has a hole, in its upper chunk.
 	 */
 	fresh(FW, KERN, INITRD);
-	add_chunk(N0, SZ_16M, 0);
-	add_chunk(N0 + SZ_64M, SZ_4M, 0);
-	add_chunk(N1, SZ_16M, 1);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N0 + SZ_64M, SZ_4M, 0);
+	smm_test_add_chunk(m, N1, SZ_16M, 1);
 	ASSERT_EQ(0, boot());
 	/* node 0: pfn [0x40000, 0x44400) -> 0x4400 pages x 64 = 1088K */
 	ASSERT_EQ(0x4400 * 64, m->node_data[0].memmap_size);
@@ -793,8 +747,8 @@ TEST(boot_memmap_falls_back_to_another_node)
 	 * node, top down, so right below node 0's own map.
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_16K, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_16K, 1);
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(N0 + SZ_32M - SZ_512K, m->node_data[0].memmap_base);
 	ASSERT_EQ(N0 + SZ_32M - SZ_512K - SZ_64K, m->node_data[1].memmap_base);
@@ -814,7 +768,7 @@ TEST(boot_memmap_no_room_anywhere)
 {
 	/* 4 pages of memory, a 64K map */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_16K, 0);
+	smm_test_add_chunk(m, N0, SZ_16K, 0);
 	ASSERT_EQ(-ENOMEM, boot());
 	ASSERT_LOGGED("memmap: node 0: no room for 65536 bytes of memory map\n");
 	ASSERT_TORN_DOWN();
@@ -828,9 +782,9 @@ TEST(boot_memmap_second_node_no_room)
 	 * left anywhere.
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_1M, 0);
-	add_chunk(N1, SZ_16K, 1);
-	add_chunk(N1 + SZ_64M, SZ_16K, 1);
+	smm_test_add_chunk(m, N0, SZ_1M, 0);
+	smm_test_add_chunk(m, N1, SZ_16K, 1);
+	smm_test_add_chunk(m, N1 + SZ_64M, SZ_16K, 1);
 	ASSERT_EQ(-ENOMEM, boot());
 	ASSERT_LOGGED("memmap: node 0 pfn");
 	ASSERT_LOGGED("memmap: node 1: no room for 1114112 bytes of memory map\n");
@@ -856,8 +810,8 @@ static void many_machine(void)
 
 	fresh(FW, KERN, INITRD);
 	for (i = MANY - 2; i >= 0; i--)
-		add_chunk(N0 + SZ_64M + SZ_4K + i * SZ_8K, SZ_4K, 0);
-	add_chunk(N0, SZ_64M, 0);
+		smm_test_add_chunk(m, N0 + SZ_64M + SZ_4K + i * SZ_8K, SZ_4K, 0);
+	smm_test_add_chunk(m, N0, SZ_64M, 0);
 }
 
 TEST(boot_many_chunks_double_memory_array)
@@ -892,9 +846,9 @@ TEST(boot_max_chunks)
 	int i;
 
 	fresh(FW, KERN, INITRD);
-	add_chunk(N0, SZ_64M, 0);
+	smm_test_add_chunk(m, N0, SZ_64M, 0);
 	for (i = 0; i < SMM_MAX_CHUNKS - 1; i++)
-		add_chunk(N1 + i * SZ_8K, SZ_4K, 1);
+		smm_test_add_chunk(m, N1 + i * SZ_8K, SZ_4K, 1);
 	ASSERT_EQ(0, boot());
 	ASSERT_EQ(SMM_MAX_CHUNKS, mem->cnt);
 	ASSERT_EQ(SMM_MAX_CHUNKS, mem->max);
@@ -1006,8 +960,8 @@ TEST(boot_rejects_node_beyond_shadow)
 {
 	/* A real node id the shadow cannot represent must not vanish silently. */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_8M, 0);
-	add_chunk(N0 + SZ_16M, SZ_8M, SMM_MAX_NUMNODES);
+	smm_test_add_chunk(m, N0, SZ_8M, 0);
+	smm_test_add_chunk(m, N0 + SZ_16M, SZ_8M, SMM_MAX_NUMNODES);
 	ASSERT_EQ(-ERANGE, boot());
 	ASSERT_LOGGED("boot: chunk 1 is on node 16; the shadow has nodes 0-15\n");
 	ASSERT_TORN_DOWN();

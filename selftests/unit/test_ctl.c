@@ -10,19 +10,6 @@
 #include "harness.h"
 #include "shadowmm/ctl.h"
 
-#define SZ_4K		0x1000ULL
-#define SZ_8K		0x2000ULL
-#define SZ_64K		0x10000ULL
-#define SZ_512K		0x80000ULL
-#define SZ_1M		0x100000ULL
-#define SZ_2M		0x200000ULL
-#define SZ_4M		0x400000ULL
-#define SZ_8M		0x800000ULL
-#define SZ_16M		0x1000000ULL
-#define SZ_32M		0x2000000ULL
-#define SZ_64M		0x4000000ULL
-#define SZ_1G		0x40000000ULL
-#define SZ_2G		0x80000000ULL
 
 /*
  * The machine every test starts from: node 0 = [1G, 1G + 32M), node 1 =
@@ -47,37 +34,13 @@ static struct smm_machine *m;
 static struct smm_memblock_type *mem;
 static struct smm_memblock_type *rsv;
 
-/* The last line logged, and how many there were. */
-static struct {
-	char last[512];
-	unsigned int lines;
-} clog;
-
-static void rec_log(void *ctx, const char *fmt, ...) __printf(2, 3);
-static void rec_log(void *ctx, const char *fmt, ...)
-{
-	va_list ap;
-
-	(void)ctx;
-	va_start(ap, fmt);
-	vsnprintf(clog.last, sizeof(clog.last), fmt, ap);
-	va_end(ap);
-	clog.lines++;
-}
+/* What was logged: the last line, and how many there were. */
+static struct smm_capture clog;
 
 static int ctl(const char *cmd)
 {
 	clog.last[0] = '\0';
-	return smm_ctl_exec(m, cmd, rec_log, NULL);
-}
-
-static void add_chunk(phys_addr_t base, phys_addr_t size, int nid)
-{
-	struct smm_region_chunk *c = &m->region.chunks[m->region.nr_chunks++];
-
-	c->start_pfn = PHYS_PFN(base);
-	c->nr_pages = PHYS_PFN(size);
-	c->nid = nid;
+	return smm_ctl_exec(m, cmd, smm_capture_emit, &clog);
 }
 
 /*
@@ -106,9 +69,9 @@ static void fresh(void)
 static int setup(void)
 {
 	fresh();
-	add_chunk(N1, SZ_32M, 1);
-	add_chunk(N0, SZ_32M, 0);
-	return smm_boot(m, rec_log, NULL);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	return smm_boot(m, smm_capture_emit, &clog);
 }
 
 /* Every byte of [base, base + size) is @c. */
@@ -947,9 +910,9 @@ TEST(ctl_reject_nid_gap_node)
 {
 	/* nodes 0 and 2: 1 is not a node */
 	fresh();
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 2);
-	ASSERT_EQ(0, smm_boot(m, rec_log, NULL));
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 2);
+	ASSERT_EQ(0, smm_boot(m, smm_capture_emit, &clog));
 	ASSERT_REJECTED(-EINVAL, "memblock alloc size=4K nid=1");
 	ASSERT_EQ(0, ctl("memblock alloc size=4K nid=2 exact"));
 	ASSERT_LOG("ctl: memblock alloc 4096 bytes at 0x0000000081d7f000\n");
@@ -1215,10 +1178,10 @@ TEST(ctl_busy_doubled_memory_array)
 	int i;
 
 	fresh();
-	add_chunk(N0, SZ_64M, 0);
+	smm_test_add_chunk(m, N0, SZ_64M, 0);
 	for (i = 0; i < 199; i++)
-		add_chunk(N0 + SZ_64M + SZ_4K + i * SZ_8K, SZ_4K, 0);
-	ASSERT_EQ(0, smm_boot(m, rec_log, NULL));
+		smm_test_add_chunk(m, N0 + SZ_64M + SZ_4K + i * SZ_8K, SZ_4K, 0);
+	ASSERT_EQ(0, smm_boot(m, smm_capture_emit, &clog));
 	ASSERT_PTR_EQ(smm_phys_to_virt(array), mem->regions);
 	snprintf(cmd, sizeof(cmd), "memblock free base=0x%llx size=8K",
 		 (unsigned long long)array);
@@ -1256,7 +1219,7 @@ TEST(ctl_never_booted)
 {
 	/* a machine smm_boot() never saw */
 	fresh();
-	add_chunk(N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
 	ASSERT_REJECTED(-EINVAL, "memblock alloc size=4K");
 	ASSERT_REJECTED(-EINVAL, "memblock set bottom_up=1");
 	ASSERT_EQ(0, ctl("reset"));

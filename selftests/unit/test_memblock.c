@@ -9,21 +9,8 @@
 
 #include "harness.h"
 
-#define SZ_2K		0x800ULL
-#define SZ_4K		0x1000ULL
-#define SZ_8K		0x2000ULL
 #define SZ_12K		0x3000ULL
-#define SZ_16K		0x4000ULL
-#define SZ_64K		0x10000ULL
-#define SZ_128K		0x20000ULL
-#define SZ_256K		0x40000ULL
-#define SZ_512K		0x80000ULL
-#define SZ_1M		0x100000ULL
-#define SZ_2M		0x200000ULL
 #define SZ_3M		0x300000ULL
-#define SZ_4M		0x400000ULL
-#define SZ_8M		0x800000ULL
-#define SZ_16M		0x1000000ULL
 
 #define MAXADDR		(~(phys_addr_t)0)
 #define NONE		SMM_MEMBLOCK_NONE

@@ -18,20 +18,6 @@
 #include "shadowmm/machine.h"
 #include "../../src/internal.h"
 
-#define SZ_4K		0x1000ULL
-#define SZ_64K		0x10000ULL
-#define SZ_512K		0x80000ULL
-#define SZ_1M		0x100000ULL
-#define SZ_2M		0x200000ULL
-#define SZ_4M		0x400000ULL
-#define SZ_8M		0x800000ULL
-#define SZ_16M		0x1000000ULL
-#define SZ_32M		0x2000000ULL
-#define SZ_128M		0x8000000ULL
-#define SZ_256M		0x10000000ULL
-#define SZ_1G		0x40000000ULL
-#define SZ_2G		0x80000000ULL
-#define SZ_4G		0x100000000ULL
 
 #define N0		SZ_1G
 #define N1		SZ_2G
@@ -71,25 +57,7 @@ struct live {
 static struct live live[MAX_LIVE];
 static unsigned int nr_live;
 
-static struct {
-	char buf[1 << 14];
-	size_t len;
-} blog;
-
-static void rec_log(void *ctx, const char *fmt, ...) __printf(2, 3);
-static void rec_log(void *ctx, const char *fmt, ...)
-{
-	size_t room = sizeof(blog.buf) - blog.len;
-	va_list ap;
-	int n;
-
-	(void)ctx;
-	va_start(ap, fmt);
-	n = vsnprintf(blog.buf + blog.len, room, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		blog.len += (size_t)n < room ? (size_t)n : room - 1;
-}
+static struct smm_capture blog;
 
 /*
  * A zeroed machine with the given reservations and no chunks. The
@@ -113,20 +81,11 @@ static void fresh(phys_addr_t fw, phys_addr_t kern, phys_addr_t initrd)
 	nr_live = 0;
 }
 
-static void add_chunk(phys_addr_t base, phys_addr_t size, int nid)
-{
-	struct smm_region_chunk *c = &m->region.chunks[m->region.nr_chunks++];
-
-	c->start_pfn = PHYS_PFN(base);
-	c->nr_pages = PHYS_PFN(size);
-	c->nid = nid;
-}
-
 #define BOOT()		ASSERT_EQ(0, boot())
 
 static int boot(void)
 {
-	int ret = smm_boot(m, rec_log, NULL);
+	int ret = smm_boot(m, smm_capture_emit, &blog);
 
 	/* what the boot itself traced is not the test's business */
 	memset(&smm_trace, 0, sizeof(smm_trace));
@@ -154,8 +113,8 @@ static int boot(void)
 static void std_machine(void)
 {
 	fresh(SZ_64K, SZ_4M, SZ_2M);
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 }
 
@@ -169,7 +128,7 @@ static void std_machine(void)
 static void big_machine(void)
 {
 	fresh(SZ_64K, SZ_4M, SZ_2M);
-	add_chunk(N0, SZ_256M, 0);
+	smm_test_add_chunk(m, N0, SZ_256M, 0);
 	BOOT();
 }
 
@@ -565,7 +524,7 @@ TEST(pa_scaled_layout_rounds_to_pageblocks)
 	 * left nothing. Two zones of one pageblock each.
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_4M, 0);
+	smm_test_add_chunk(m, N0, SZ_4M, 0);
 	BOOT();
 	ASSERT_ZONE(0, DMA, 0, 0, 0, 0);
 	ASSERT_ZONE(0, DMA32, 0x40000, 512, 512, 512);
@@ -587,8 +546,8 @@ TEST(pa_scaled_layout_holes_spanned_not_present)
 	 * nothing; memory resumes at 0x41800 (Movable).
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_8M, 0);
-	add_chunk(N0 + SZ_16M + SZ_8M, SZ_8M, 0);
+	smm_test_add_chunk(m, N0, SZ_8M, 0);
+	smm_test_add_chunk(m, N0 + SZ_16M + SZ_8M, SZ_8M, 0);
 	BOOT();
 	ASSERT_ZONE(0, DMA, 0x40000, 512, 512, 512);
 	ASSERT_ZONE(0, DMA32, 0x40200, 2560, 1536, 1536);
@@ -612,8 +571,8 @@ TEST(pa_real_layout)
 	 */
 	fresh(0, 0, 0);
 	m->cfg.zone_layout = SMM_ZONE_LAYOUT_REAL;
-	add_chunk(SZ_8M, SZ_16M, 0);
-	add_chunk(SZ_4G - SZ_16M, SZ_32M, 1);
+	smm_test_add_chunk(m, SZ_8M, SZ_16M, 0);
+	smm_test_add_chunk(m, SZ_4G - SZ_16M, SZ_32M, 1);
 	BOOT();
 	ASSERT_ZONE(0, DMA, 0x800, 0x800, 0x800, 0x800);
 	/* node 0's map: 0x1000 pages x 64 = 256K = 64 pages, on top */
@@ -634,8 +593,8 @@ TEST(pa_real_layout_one_zone_per_node)
 	/* the reference region is all DMA32: one zone a node, in the lists */
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.zone_layout = SMM_ZONE_LAYOUT_REAL;
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 	ASSERT_ZONE(0, DMA32, 0x40000, 8192, 8192, 8192 - 16 - 1024 - 128);
 	ASSERT_ZONE(1, DMA32, 0x80000, 8192, 8192, 8192 - 128 - 512);
@@ -673,8 +632,8 @@ TEST(pa_managed_is_present_minus_reserved)
 
 	/* unaligned reservations: a partial page counts as reserved */
 	fresh(SZ_64K + 100, SZ_4M, SZ_2M + SZ_4K);
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 	ASSERT_EQ(0, smm_memblock_reserve(&m->memblock, N1 + SZ_1M + 10, 20));
 	for (nid = 0; nid < 2; nid++)
@@ -702,8 +661,8 @@ TEST(pa_memmap_initialised)
 
 	/* garbage under the region: nothing of it may survive in the map */
 	fresh(SZ_64K, SZ_4M, SZ_2M);
-	add_chunk(N0 + SZ_1M, SZ_32M - SZ_1M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0 + SZ_1M, SZ_32M - SZ_1M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	memset(smm_phys_to_virt(N0), 0x5a, SZ_32M);
 	BOOT();
 	p0 = &m->node_data[0];
@@ -744,7 +703,7 @@ TEST(pa_memmap_zone_of_pages_beyond_the_node)
 	 * node: the highest populated zone, Movable, reserved.
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_4M + SZ_1M, 0);
+	smm_test_add_chunk(m, N0, SZ_4M + SZ_1M, 0);
 	BOOT();
 	ASSERT_ZONE(0, MOVABLE, 0x40400, 256, 256, 256 - 32);
 	ASSERT_EQ(0x40800, m->node_data[0].memmap_end_pfn);
@@ -848,7 +807,7 @@ TEST(pa_upto_memmap_has_no_buddy)
 {
 	fresh(0, 0, 0);
 	m->cfg.upto = SMM_UPTO_MEMMAP;
-	add_chunk(N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
 	BOOT();
 	ASSERT_PTR_EQ(NULL, m->events);
 	ASSERT_PTR_EQ(NULL, alloc(0, 0, 0));
@@ -868,7 +827,7 @@ TEST(pa_pageblocks_movable_at_init)
 	 * UNMOVABLE (0) and its free pages sit on the UNMOVABLE lists.
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0 + SZ_4K, SZ_32M - SZ_4K, 0);
+	smm_test_add_chunk(m, N0 + SZ_4K, SZ_32M - SZ_4K, 0);
 	BOOT();
 	ASSERT_EQ(MT_UNMOV, block_mt(0x40001));
 	for (pfn = 0x40200; pfn < 0x42000; pfn += SMM_PAGEBLOCK_NR_PAGES)
@@ -943,8 +902,8 @@ TEST(pa_watermarks_given_min_free_kbytes)
 	 */
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.min_free_kbytes = 4096;
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 	ASSERT_EQ(4096, m->min_free_kbytes);
 	ASSERT_WMARKS(0, NORMAL, 215, 268, 321);
@@ -960,7 +919,7 @@ TEST(pa_watermarks_scale_factor_wins)
 	 */
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.min_free_kbytes = 128;
-	add_chunk(N0, SZ_256M, 0);
+	smm_test_add_chunk(m, N0, SZ_256M, 0);
 	BOOT();
 	ASSERT_WMARKS(0, NORMAL, 12, 36, 60);
 	/* pcp high: 36 / 2 CPUs = 18 is less than 4 batches of 7: 28 */
@@ -981,7 +940,7 @@ TEST(pa_totalreserve_capped_at_managed)
 	 */
 	fresh(SZ_1M + SZ_512K, 14 * SZ_1M, SZ_2M);
 	m->cfg.min_free_kbytes = 1024;
-	add_chunk(N0, SZ_256M, 0);
+	smm_test_add_chunk(m, N0, SZ_256M, 0);
 	BOOT();
 	ASSERT_EQ(128, Z(0, DMA)->managed_pages);
 	ASSERT_EQ(234, Z(0, DMA)->lowmem_reserve[MOVABLE]);
@@ -1000,14 +959,14 @@ TEST(pa_default_min_free_kbytes_clamped)
 	 * and the clamp 128.
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_1M, 0);
+	smm_test_add_chunk(m, N0, SZ_1M, 0);
 	BOOT();
 	ASSERT_EQ(240, m->totalram_pages);
 	ASSERT_EQ(240, Z(0, MOVABLE)->managed_pages);
 	ASSERT_EQ(128, m->min_free_kbytes);
 	/* 4M: lowmem DMA32 512 + Normal 496 = 1008 pages = 4032K: 253 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_4M, 0);
+	smm_test_add_chunk(m, N0, SZ_4M, 0);
 	BOOT();
 	ASSERT_EQ(253, m->min_free_kbytes);
 }
@@ -1119,9 +1078,9 @@ TEST(pa_zonelists_three_nodes_ties_by_id)
 {
 	/* every remote node at 20: node 2 lists 2, 0, 1; node 1: 1, 0, 2 */
 	fresh(0, 0, 0);
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
-	add_chunk(N1 + SZ_1G, SZ_32M, 2);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N1 + SZ_1G, SZ_32M, 2);
 	BOOT();
 	ASSERT_PTR_EQ(Z(2, MOVABLE), zref(2, 0, 0));
 	ASSERT_PTR_EQ(Z(0, MOVABLE), zref(2, 0, 4));
@@ -1350,8 +1309,8 @@ TEST(pa_merge_stops_at_node_boundary)
 	 * 0x40600/9 is the pfn buddy of node 0's 0x40400/9.
 	 */
 	fresh(0, 0, 0);
-	add_chunk(N0, 6 * SZ_1M, 0);
-	add_chunk(N0 + 6 * SZ_1M, 6 * SZ_1M, 1);
+	smm_test_add_chunk(m, N0, 6 * SZ_1M, 0);
+	smm_test_add_chunk(m, N0 + 6 * SZ_1M, 6 * SZ_1M, 1);
 	BOOT();
 	ASSERT_EQ(0x40600, m->node_data[1].node_start_pfn);
 	ASSERT_PTR_EQ(m->node_data[1].node_mem_map, smm_pfn_to_page(m, 0x40600));
@@ -1410,8 +1369,8 @@ TEST(pa_order0_from_current_order_5)
 	 */
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.rmqueue_trace_size = 8;
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 	ALLOC_AT(0x40010, G_DMA | G_MOVABLE | G_THISNODE, 4, 0);
 	ALLOC_AT(0x40020, G_DMA | G_MOVABLE | G_THISNODE, 0, 0);
@@ -1450,7 +1409,7 @@ TEST(pa_ring_wraps)
 
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.rmqueue_trace_size = 4;
-	add_chunk(N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
 	BOOT();
 	ASSERT_EQ(4, m->rmqueue_ring.size);
 	/* ten order-4 allocations: ten buddy records, seq 0..9 */
@@ -2099,8 +2058,8 @@ TEST(pa_watermark_low_fails_then_min_succeeds)
 	 */
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.min_free_kbytes = 8192;
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 	z = Z(1, DMA);
 	ASSERT_WMARKS(1, DMA, 71, 88, 105);
@@ -2156,8 +2115,8 @@ TEST(pa_watermark_gfp_high_and_atomic_go_lower)
 	 */
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.min_free_kbytes = 8192;
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 	z = Z(1, DMA);
 	while (alloc(DMA1, 4, 1))
@@ -2459,8 +2418,8 @@ static void verify_machine(void)
 {
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.verify = true;
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 }
 
@@ -2767,8 +2726,8 @@ static void property_run(void (*machine)(void), u64 seed, int steps)
 static void small_machine(void)
 {
 	fresh(SZ_64K, SZ_1M, SZ_512K);
-	add_chunk(N0, SZ_16M, 0);
-	add_chunk(N1, SZ_16M, 1);
+	smm_test_add_chunk(m, N0, SZ_16M, 0);
+	smm_test_add_chunk(m, N1, SZ_16M, 1);
 	BOOT();
 }
 
@@ -2776,8 +2735,8 @@ static void small_machine(void)
 static void large_machine(void)
 {
 	fresh(SZ_64K, SZ_4M, SZ_2M);
-	add_chunk(N0, SZ_128M, 0);
-	add_chunk(N1, SZ_128M, 1);
+	smm_test_add_chunk(m, N0, SZ_128M, 0);
+	smm_test_add_chunk(m, N1, SZ_128M, 1);
 	BOOT();
 }
 
@@ -2868,8 +2827,8 @@ TEST(pa_two_cpus_at_once)
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.verify = true;
 	m->cfg.rmqueue_trace_size = 64;
-	add_chunk(N0, SZ_32M, 0);
-	add_chunk(N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
 	BOOT();
 	buddy_snap(&snap_init);
 	for (i = 0; i < 2; i++)

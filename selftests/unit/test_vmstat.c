@@ -15,26 +15,7 @@
 
 /* ---- output capture ----------------------------------------------------- */
 
-static struct {
-	char buf[1 << 20];
-	size_t len;
-} out;
-
-static void out_emit(void *ctx, const char *fmt, ...) __printf(2, 3);
-static void out_emit(void *ctx, const char *fmt, ...)
-{
-	size_t room = sizeof(out.buf) - out.len;
-	va_list ap;
-	int n;
-
-	(void)ctx;
-	va_start(ap, fmt);
-	n = vsnprintf(out.buf + out.len, room, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	out.len += (size_t)n < room ? (size_t)n : room - 1;
-}
+static struct smm_capture out;
 
 static const char *show(void (*fn)(struct smm_machine *, smm_emit_fn, void *));
 
@@ -226,7 +207,7 @@ static const char *show(void (*fn)(struct smm_machine *, smm_emit_fn, void *))
 {
 	out.len = 0;
 	out.buf[0] = '\0';
-	fn(m, out_emit, NULL);
+	fn(m, smm_capture_emit, &out);
 	return out.buf;
 }
 
@@ -234,7 +215,7 @@ static int check(void)
 {
 	out.len = 0;
 	out.buf[0] = '\0';
-	return smm_check(m, out_emit, NULL);
+	return smm_check(m, smm_capture_emit, &out);
 }
 
 static unsigned int count_lines(const char *s)
@@ -1335,8 +1316,6 @@ TEST(check_missing_pagesets)
 
 /* ---- the real pipeline -------------------------------------------------- */
 
-#define SZ_32M		0x2000000ULL
-#define SZ_1G		0x40000000ULL
 
 static unsigned int nr_booted_zones;
 
