@@ -6,6 +6,7 @@
 #include <linux/debugfs.h>
 #include <linux/string.h>
 
+#include "shadowmm/vmstat.h"
 #include "debugfs.h"
 
 static struct dentry *smm_dbg_root;
@@ -69,6 +70,48 @@ static void smm_create_view(const struct smm_dbg_view *view)
 			    (void *)view, &smm_view_fops);
 }
 
+/* node<N>/numastat: the node id is the file's private data. */
+static int smm_numastat_show(struct seq_file *sf, void *unused)
+{
+	int nid = (long)sf->private;
+
+	mutex_lock(&smm_lock);
+	if (smm_machine && smm_machine->booted)
+		smm_show_numastat(smm_machine, nid, smm_seq_emit, sf);
+	mutex_unlock(&smm_lock);
+	return 0;
+}
+
+static int smm_numastat_open(struct inode *inode, struct file *file)
+{
+	return single_open(file, smm_numastat_show, inode->i_private);
+}
+
+static const struct file_operations smm_numastat_fops = {
+	.owner = THIS_MODULE,
+	.open = smm_numastat_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = single_release,
+};
+
+/* The shadow nodes are the region's, fixed from load to unload. */
+static void smm_create_node_dirs(void)
+{
+	struct dentry *dir;
+	char name[16];
+	int i;
+
+	for (i = 0; i < smm_machine->nr_nodes; i++) {
+		long nid = smm_machine->node_ids[i];
+
+		snprintf(name, sizeof(name), "node%ld", nid);
+		dir = debugfs_create_dir(name, smm_dbg_root);
+		debugfs_create_file("numastat", 0400, dir, (void *)nid,
+				    &smm_numastat_fops);
+	}
+}
+
 void smm_debugfs_init(void)
 {
 	const struct smm_dbg_view *view;
@@ -78,6 +121,7 @@ void smm_debugfs_init(void)
 	for (i = 0; i < ARRAY_SIZE(smm_view_tables); i++)
 		for (view = smm_view_tables[i]; view->path; view++)
 			smm_create_view(view);
+	smm_create_node_dirs();
 	debugfs_create_file("ctl", 0200, smm_dbg_root, NULL, &smm_ctl_fops);
 }
 

@@ -25,6 +25,8 @@ SMM_VMSTAT_VIEW(extfrag_index)
 SMM_VMSTAT_VIEW(rmqueue_trace)
 SMM_VMSTAT_VIEW(allocations)
 SMM_VMSTAT_VIEW(events)
+SMM_VMSTAT_VIEW(zonelists)
+SMM_VMSTAT_VIEW(zonelist_fallback)
 
 static void show_check(struct seq_file *sf, struct smm_machine *m)
 {
@@ -44,6 +46,8 @@ const struct smm_dbg_view smm_vmstat_views[] = {
 	{ "rmqueue_trace", show_rmqueue_trace },
 	{ "allocations", show_allocations },
 	{ "events", show_events },
+	{ "zonelists", show_zonelists },
+	{ "zonelist_fallback", show_zonelist_fallback },
 	{ "check", show_check },
 	{ }
 };

@@ -27,7 +27,14 @@ upto=zones|invalid upto=zones
 zone_layout=flat|invalid zone_layout=flat
 min_free_kbytes=64|invalid min_free_kbytes=64
 min_free_kbytes=300000|invalid min_free_kbytes=300000
-rmqueue_trace_size=65537|invalid rmqueue_trace_size=65537'
+rmqueue_trace_size=65537|invalid rmqueue_trace_size=65537
+nodes=17|invalid nodes=17
+distance=10,20|invalid distance=10,20: fewer rows
+distance=10,20;20,11|invalid distance=10,20;20,11: the distance of a node to itself must be 10
+distance=10,10;20,10|invalid distance=10,10;20,10: a distance between two nodes must be 11..254
+distance=10,255;20,10|invalid distance=10,255;20,10: a distance between two nodes must be 11..254
+distance=10,20,30;20,10,30|invalid distance=10,20,30;20,10,30: a row has more values
+distance=10,2x;20,10|invalid distance=10,2x;20,10: expected numbers'
 
 ktap_print_header
 ktap_set_plan "$(echo "$CASES" | wc -l)"

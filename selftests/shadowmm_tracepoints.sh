@@ -6,7 +6,8 @@
 # memblock events and free_all; filling a zone emits alloc_pages (the last
 # one failed, pfn=-1), rmqueue, rmqueue_bulk and watermark_fail; the first
 # unmovable request emits fallback; freeing and draining emit
-# free_one_page and pcp_drain.
+# free_one_page and pcp_drain; one more DMA request on the full node 0
+# emits zonelist_fallback to node 1.
 
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
@@ -29,7 +30,8 @@ rmqueue_bulk|nid=[0-9]* zone=[0-3] order=0 migratetype=[0-5] count=[0-9]* alloca
 watermark_fail|nid=0 zone=0 order=0 mark=[0-9]* free=[0-9]* alloc_flags=0x[0-9a-f]*
 fallback|pfn=0x[0-9a-f]* alloc_order=0 fallback_order=[0-9]* alloc_migratetype=0 fallback_migratetype=1 change_ownership=1
 free_one_page|pfn=0x[0-9a-f]* order=[0-9]* merged_order=[0-9]* migratetype=[0-5]
-pcp_drain|nid=[0-9]* zone=[0-3] cpu=[0-9]* count=[1-9][0-9]*'
+pcp_drain|nid=[0-9]* zone=[0-3] cpu=[0-9]* count=[1-9][0-9]*
+zonelist_fallback|preferred_nid=0 preferred_zone=0 nid=1 zone=0 order=0 reason=watermark'
 
 ktap_set_plan "$(echo "$EVENTS" | wc -l)"
 
@@ -41,6 +43,7 @@ echo 1 >"$TR/tracing_on"
 
 smm_ctl reset
 smm_ctl "alloc order=0 count=100000 nid=0 gfp=dma|thisnode tag=fill" 2>/dev/null
+smm_ctl "alloc order=0 count=1 nid=0 gfp=dma tag=dmafb"
 smm_ctl "alloc order=0 count=1 nid=1 gfp=kernel tag=unmov"
 smm_ctl "free all"
 smm_ctl drain

@@ -163,11 +163,68 @@ static int smm_boot_reserve_one(struct smm_machine *m, enum smm_boot_res which,
 	return 0;
 }
 
+/* A CPU of real node @real is on shadow node @nid (the first one wins). */
+static void smm_boot_map_real_node(struct smm_machine *m, int real, int nid)
+{
+	if (real >= 0 && real < SMM_MAX_NUMNODES && !m->shadow_of_real[real])
+		m->shadow_of_real[real] = nid + 1;
+}
+
+/*
+ * nodes=N, as numa=fake=N splits memory: the region in address order cut
+ * into N slices of the same size, in whole pageblocks (the last slice
+ * takes what is left); slice k is shadow node k, whichever real node its
+ * memory is on. A real node's CPUs belong to the first slice of its memory.
+ */
+static int smm_boot_add_fake_banks(struct smm_machine *m, smm_log_fn log,
+				   void *ctx)
+{
+	unsigned int i, n = m->cfg.fake_nodes;
+	unsigned long total = 0, slice, off = 0;
+	int ret;
+
+	for (i = 0; i < m->region.nr_chunks; i++)
+		total += m->region.chunks[i].nr_pages;
+	slice = ALIGN_DOWN(total / n, SMM_PAGEBLOCK_NR_PAGES);
+	if (n > SMM_MAX_NUMNODES || slice < SMM_MAX_ORDER_NR_PAGES) {
+		log(ctx, "boot: nodes=%u: %lu pages make no %u nodes of %lu pages or more\n",
+		    n, total, n, SMM_MAX_ORDER_NR_PAGES);
+		return -EINVAL;
+	}
+	for (i = 0; i < m->region.nr_chunks; i++) {
+		const struct smm_region_chunk *c = &m->region.chunks[i];
+		unsigned long pfn = c->start_pfn, left = c->nr_pages;
+
+		while (left) {
+			int nid = min_t(unsigned long, off / slice, n - 1);
+			unsigned long len = left;
+
+			if (nid < (int)n - 1)
+				len = min(left, (nid + 1) * slice - off);
+			ret = smm_memblock_add_node(&m->memblock, PFN_PHYS(pfn),
+						    PFN_PHYS(len), nid,
+						    SMM_MEMBLOCK_NONE);
+			if (ret) {
+				log(ctx, "boot: memblock_add_node of chunk %u failed: %d\n",
+				    i, ret);
+				return ret;
+			}
+			smm_boot_map_real_node(m, c->nid, nid);
+			pfn += len;
+			off += len;
+			left -= len;
+		}
+	}
+	return 0;
+}
+
 static int smm_boot_add_banks(struct smm_machine *m, smm_log_fn log, void *ctx)
 {
 	unsigned int i;
 	int ret;
 
+	if (m->cfg.fake_nodes)
+		return smm_boot_add_fake_banks(m, log, ctx);
 	for (i = 0; i < m->region.nr_chunks; i++) {
 		const struct smm_region_chunk *c = &m->region.chunks[i];
 
@@ -185,6 +242,7 @@ static int smm_boot_add_banks(struct smm_machine *m, smm_log_fn log, void *ctx)
 			    i, ret);
 			return ret;
 		}
+		smm_boot_map_real_node(m, c->nid, c->nid);
 	}
 	return 0;
 }
@@ -333,6 +391,7 @@ void smm_machine_teardown(struct smm_machine *m)
 	smm_memblock_destroy(&m->memblock);
 	memset(m->res, 0, sizeof(m->res));
 	memset(m->node_data, 0, sizeof(m->node_data));
+	memset(m->shadow_of_real, 0, sizeof(m->shadow_of_real));
 	m->nr_nodes = 0;
 	m->booted = false;
 }

@@ -9,6 +9,8 @@
  *   memblock free base=ADDR size=SIZE
  *   memblock set [bottom_up=0|1] [limit=ADDR|max]
  *   alloc order=N [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=NAME]
+ *   policy default | policy preferred nid=N | policy bind nodes=N[,N...] |
+ *          policy interleave nodes=N[,N...]
  *   free tag=NAME | free pfn=PFN | free all
  *   drain
  *   verify 0|1
@@ -516,10 +518,84 @@ static int ctl_alloc(struct smm_machine *m, char **tok, int ntok,
 		tag = args[4].str;
 	}
 
-	ret = smm_held_alloc(m, gfp, args[0].val, nid, tag, count, &done);
+	ret = smm_held_alloc(m, gfp, args[0].val, nid, &m->policy, tag, count,
+			     &done);
 	log(ctx, "ctl: alloc order=%llu: %lu of %lu allocated (tag %s)\n",
 	    (unsigned long long)args[0].val, done, count, tag);
 	return ret;
+}
+
+/* "0,1": shadow nodes, each once. */
+static int parse_nodes(struct smm_machine *m, const char *s,
+		       struct smm_nodemask *mask)
+{
+	mask->bits = 0;
+	for (;;) {
+		unsigned int nid = 0;
+		const char *start = s;
+
+		for (; *s >= '0' && *s <= '9'; s++) {
+			nid = nid * 10 + (*s - '0');
+			if (nid >= SMM_MAX_NUMNODES)
+				return -EINVAL;
+		}
+		if (s == start || !smm_node_present(m, nid) ||
+		    mask->bits & BIT(nid))
+			return -EINVAL;
+		mask->bits |= BIT(nid);
+		if (!*s)
+			return 0;
+		if (*s++ != ',')
+			return -EINVAL;
+	}
+}
+
+/*
+ * set_mempolicy() for the allocations ctl makes from now on without nid=
+ * (nid= is alloc_pages_node(): no policy). Interleave starts over from
+ * its lowest node, as a new MPOL_INTERLEAVE sets il_prev.
+ */
+static int ctl_policy(struct smm_machine *m, char **tok, int ntok,
+		      smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "nid" }, { .key = "nodes", .is_str = true },
+	};
+	struct smm_mempolicy pol = { .il_prev = SMM_MAX_NUMNODES - 1 };
+	int ret;
+
+	if (ntok < 1) {
+		log(ctx, "ctl: policy default|preferred|bind|interleave\n");
+		return -EINVAL;
+	}
+	ret = parse_args(tok + 1, ntok - 1, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (!strcmp(tok[0], "default") && !args[0].seen && !args[1].seen) {
+		pol.mode = SMM_MPOL_DEFAULT;
+	} else if (!strcmp(tok[0], "preferred") && !args[1].seen) {
+		if (!args[0].seen || !smm_node_present(m, args[0].val)) {
+			log(ctx, "ctl: policy preferred needs nid= of a shadow node\n");
+			return -EINVAL;
+		}
+		pol.mode = SMM_MPOL_PREFERRED;
+		pol.preferred_nid = args[0].val;
+	} else if ((!strcmp(tok[0], "bind") ||
+		    !strcmp(tok[0], "interleave")) && !args[0].seen) {
+		if (!args[1].seen || parse_nodes(m, args[1].str, &pol.nodes)) {
+			log(ctx, "ctl: policy %s needs nodes=N[,N...] of shadow nodes\n",
+			    tok[0]);
+			return -EINVAL;
+		}
+		pol.mode = tok[0][0] == 'b' ? SMM_MPOL_BIND :
+					      SMM_MPOL_INTERLEAVE;
+	} else {
+		log(ctx, "ctl: policy default | preferred nid=N | %s\n",
+		    "bind nodes=N[,N...] | interleave nodes=N[,N...]");
+		return -EINVAL;
+	}
+	m->policy = pol;
+	return 0;
 }
 
 static int ctl_free(struct smm_machine *m, char **tok, int ntok,
@@ -599,6 +675,8 @@ static int ctl_buddy(struct smm_machine *m, char **tok, int ntok,
 		return ctl_verify(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "workload"))
 		return ctl_workload(m, tok + 1, ntok - 1, log, ctx);
+	if (!strcmp(tok[0], "policy"))
+		return ctl_policy(m, tok + 1, ntok - 1, log, ctx);
 	if (ntok != 1) {
 		log(ctx, "ctl: drain takes no arguments\n");
 		return -EINVAL;
@@ -660,7 +738,7 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		return ctl_memblock(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "alloc") || !strcmp(tok[0], "free") ||
 	    !strcmp(tok[0], "drain") || !strcmp(tok[0], "verify") ||
-	    !strcmp(tok[0], "workload"))
+	    !strcmp(tok[0], "workload") || !strcmp(tok[0], "policy"))
 		return ctl_buddy(m, tok, ntok, log, ctx);
 	log(ctx, "ctl: unknown command '%s'\n", tok[0]);
 	return -EINVAL;

@@ -39,18 +39,67 @@ static int held_record(struct smm_machine *m, struct smm_page *page,
 	return 0;
 }
 
+/* interleave_nodes(): the node after the last one used, wrapping. */
+static int smm_interleave_next(struct smm_mempolicy *pol)
+{
+	int nid = pol->il_prev;
+	int i;
+
+	for (i = 0; i < SMM_MAX_NUMNODES; i++) {
+		nid = (nid + 1) % SMM_MAX_NUMNODES;
+		if (pol->nodes.bits & BIT(nid))
+			break;
+	}
+	pol->il_prev = nid;
+	return nid;
+}
+
+/*
+ * alloc_pages() under a task policy (mm/mempolicy.c): preferred gives the
+ * node, bind the nodemask with the local node preferred, interleave the
+ * next node, counting interleave_hit when the page is from it
+ * (alloc_page_interleave()).
+ */
+static struct smm_page *smm_alloc_pages_policy(struct smm_machine *m,
+					       unsigned int gfp,
+					       unsigned int order,
+					       struct smm_mempolicy *pol)
+{
+	struct smm_page *page;
+	int nid;
+
+	switch (pol ? pol->mode : SMM_MPOL_DEFAULT) {
+	case SMM_MPOL_PREFERRED:
+		return smm_alloc_pages(m, gfp, order, pol->preferred_nid, NULL);
+	case SMM_MPOL_BIND:
+		return smm_alloc_pages(m, gfp, order, NUMA_NO_NODE,
+				       &pol->nodes);
+	case SMM_MPOL_INTERLEAVE:
+		nid = smm_interleave_next(pol);
+		page = smm_alloc_pages(m, gfp, order, nid, NULL);
+		if (page && smm_page_zone(m, page)->node == nid)
+			smm_count_numa_event(m, nid, SMM_NUMA_INTERLEAVE_HIT);
+		return page;
+	default:
+		return smm_alloc_pages(m, gfp, order, NUMA_NO_NODE, NULL);
+	}
+}
+
 /*
  * @count allocations of 2^@order pages. On failure the ones already made
  * stay held (and listed), *@done says how many.
  */
 int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
-		   unsigned int order, int nid, const char *tag,
-		   unsigned long count, unsigned long *done)
+		   unsigned int order, int nid, struct smm_mempolicy *pol,
+		   const char *tag, unsigned long count, unsigned long *done)
 {
 	struct smm_page *page;
 
 	for (*done = 0; *done < count; (*done)++) {
-		page = smm_alloc_pages(m, gfp, order, nid, NULL);
+		if (nid == NUMA_NO_NODE)
+			page = smm_alloc_pages_policy(m, gfp, order, pol);
+		else
+			page = smm_alloc_pages(m, gfp, order, nid, NULL);
 		if (!page)
 			return -ENOMEM;
 		if (held_record(m, page, gfp, order, tag)) {

@@ -67,6 +67,14 @@ static unsigned int rmqueue_trace_size = 256;
 module_param(rmqueue_trace_size, uint, 0444);
 MODULE_PARM_DESC(rmqueue_trace_size, "Entries in the debugfs rmqueue_trace ring, 0..65536 (default 256; 0: off)");
 
+static unsigned int nodes;
+module_param(nodes, uint, 0444);
+MODULE_PARM_DESC(nodes, "Fake shadow nodes, 1..16, cut from the region in address order like numa=fake=N (default 0: the real nodes)");
+
+static char *distance = "";
+module_param(distance, charp, 0444);
+MODULE_PARM_DESC(distance, "node_distance() between shadow nodes, one row a node: 10,20;20,10 (default: the real SLIT distances)");
+
 void smm_log_printk(void *ctx, const char *fmt, ...)
 {
 	struct va_format vaf;
@@ -160,6 +168,53 @@ static int smm_parse_stage2_params(struct smm_boot_config *cfg)
 	return 0;
 }
 
+/*
+ * The shadow nodes are the nodes with memory, in id order (the region
+ * takes memory from each), or nodes= fake ones 0..N-1. Real nodes have
+ * their real distances, fake ones 10 and 20, unless distance= gives a
+ * matrix, row i for the i-th of them.
+ */
+static int smm_parse_numa_params(struct smm_machine *m)
+{
+	u8 rows[SMM_MAX_NUMNODES][SMM_MAX_NUMNODES];
+	int ids[SMM_MAX_NUMNODES];
+	int a, b, nid, nr = 0;
+	const char *why;
+
+	if (nodes > SMM_MAX_NUMNODES) {
+		pr_err("invalid nodes=%u: expected 0..%d\n", nodes,
+		       SMM_MAX_NUMNODES);
+		return -EINVAL;
+	}
+	m->cfg.fake_nodes = nodes;
+	for (nid = 0; nid < (int)nodes; nid++)
+		ids[nr++] = nid;
+	for_each_node_state(nid, N_MEMORY) {
+		/* smm_boot() refuses such a node with its own message */
+		if (nodes || nid >= SMM_MAX_NUMNODES)
+			break;
+		ids[nr++] = nid;
+	}
+	if (!*distance && nodes)
+		return 0;
+	if (!*distance) {
+		for (a = 0; a < nr; a++)
+			for (b = 0; b < nr; b++)
+				m->distance[ids[a]][ids[b]] =
+					node_distance(ids[a], ids[b]);
+		return 0;
+	}
+	if (smm_parse_distance(distance, nr, rows, &why)) {
+		pr_err("invalid distance=%s: %s (%d shadow nodes)\n", distance,
+		       why, nr);
+		return -EINVAL;
+	}
+	for (a = 0; a < nr; a++)
+		for (b = 0; b < nr; b++)
+			m->distance[ids[a]][ids[b]] = rows[a][b];
+	return 0;
+}
+
 static int smm_parse_params(struct smm_machine *m, int *backend, u64 *bytes)
 {
 	const u64 chunk = PFN_PHYS(SMM_MAX_ORDER_NR_PAGES);
@@ -185,6 +240,8 @@ static int smm_parse_params(struct smm_machine *m, int *backend, u64 *bytes)
 				       PAGE_SIZE, &m->cfg.initrd_size);
 	if (!ret)
 		ret = smm_parse_stage2_params(&m->cfg);
+	if (!ret)
+		ret = smm_parse_numa_params(m);
 	return ret;
 }
 

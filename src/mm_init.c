@@ -646,22 +646,105 @@ unsigned long smm_memblock_free_all(struct smm_machine *m)
 /* ---- zonelists ---------------------------------------------------------- */
 
 /*
- * node_distance(): local 10, remote 20 until the NUMA stage brings real
- * SLIT distances and distance=.
+ * node_distance(): the machine's matrix, local 10 and remote 20 where it
+ * says nothing (host tests, or a node the glue did not fill).
  */
-static int smm_node_distance(int from, int to)
+int smm_node_distance(const struct smm_machine *m, int from, int to)
 {
+	if (m->distance[from][to])
+		return m->distance[from][to];
 	return from == to ? SMM_LOCAL_DISTANCE : SMM_REMOTE_DISTANCE;
 }
 
+/* One decimal value of distance=, up to a ',' ';' or the end. */
+static int smm_parse_distance_value(const char **p, unsigned int *val)
+{
+	const char *s = *p;
+
+	*val = 0;
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		*val = *val * 10 + (*s - '0');
+		if (*val > 255)
+			return -EINVAL;
+	}
+	*p = s;
+	return 0;
+}
+
 /*
- * find_next_best_node(): the node itself first, then the nearest unused
- * node. Ties go to the lower node id; the kernel prefers the nodes above
- * @node and spreads ties by node_load[], which the shadow, with local and
- * remote only, leaves out.
+ * What the kernel's numa_set_distance() and the ACPI SLIT checks accept:
+ * 10 on the diagonal, above 10 elsewhere, 254 at most (255 is "no path").
+ * Asymmetric matrices are allowed, as asymmetric SLITs are.
+ */
+int smm_parse_distance(const char *s, int nr, u8 out[][SMM_MAX_NUMNODES],
+		       const char **why)
+{
+	static const char smm_distance_syntax[] =
+		"expected numbers 10..254, ',' between values, ';' between rows";
+	int row = 0, col = 0;
+	unsigned int val;
+
+	if (nr < 1 || nr > SMM_MAX_NUMNODES) {
+		*why = "no shadow nodes to give distances to";
+		return -EINVAL;
+	}
+	for (;;) {
+		if (smm_parse_distance_value(&s, &val) ||
+		    (*s && *s != ',' && *s != ';')) {
+			*why = smm_distance_syntax;
+			return -EINVAL;
+		}
+		if (col >= nr) {
+			*why = "a row has more values than there are shadow nodes";
+			return -EINVAL;
+		}
+		if (row == col && val != SMM_LOCAL_DISTANCE) {
+			*why = "the distance of a node to itself must be 10";
+			return -EINVAL;
+		}
+		if (row != col && (val <= SMM_LOCAL_DISTANCE || val > 254)) {
+			*why = "a distance between two nodes must be 11..254";
+			return -EINVAL;
+		}
+		out[row][col++] = val;
+		if (*s == ',') {
+			s++;
+			continue;
+		}
+		if (col != nr) {
+			*why = "a row has fewer values than there are shadow nodes";
+			return -EINVAL;
+		}
+		row++;
+		col = 0;
+		if (!*s++)
+			break;
+		if (row == nr) {
+			*why = "more rows than there are shadow nodes";
+			return -EINVAL;
+		}
+	}
+	if (row != nr) {
+		*why = "fewer rows than there are shadow nodes";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * find_next_best_node(): the node itself first, then the unused node with
+ * the smallest distance, where a node below @node costs one more (so that
+ * equal distances prefer the nodes after this one) and, within the same
+ * distance, the node picked first by fewer lists so far (@node_load) wins.
+ * The kernel also adds PENALTY_FOR_NODE_WITH_CPUS to nodes with CPUs: the
+ * shadow counts every node as one with CPUs, which adds the same to all.
+ * The multiplier is SMM_MAX_NUMNODES rather than MAX_NUMNODES: a load
+ * never reaches either, so the order is the same.
  */
 static int smm_find_next_best_node(struct smm_machine *m, int node,
-				   unsigned long *used)
+				   unsigned long *used, const int *node_load)
 {
 	int i, best = NUMA_NO_NODE, min_val = INT_MAX;
 
@@ -675,7 +758,8 @@ static int smm_find_next_best_node(struct smm_machine *m, int node,
 
 		if (*used & BIT(n))
 			continue;
-		val = smm_node_distance(node, n);
+		val = smm_node_distance(m, node, n) + (n < node);
+		val = val * SMM_MAX_NUMNODES + node_load[n];
 		if (val < min_val) {
 			min_val = val;
 			best = n;
@@ -705,23 +789,31 @@ static int smm_build_zonerefs_node(struct smm_pglist_data *pgdat,
 }
 
 /*
- * build_zonelists(): ZONELIST_FALLBACK is every node by distance, each
- * with its zones high to low (node ordering, the only one v6.1 has);
- * ZONELIST_NOFALLBACK is this node's zones, for __GFP_THISNODE. Both end
- * with a NULL zone.
+ * build_zonelists(): ZONELIST_FALLBACK is every node in the order of
+ * find_next_best_node(), each with its zones high to low (node ordering,
+ * the only one v6.1 has); ZONELIST_NOFALLBACK is this node's zones, for
+ * __GFP_THISNODE. Both end with a NULL zone. The first node of each new
+ * distance gets a load, so that the next node building its list picks
+ * another one of that distance: lists that tie spread over the nodes.
  */
 static void smm_build_zonelists(struct smm_machine *m,
-				struct smm_pglist_data *pgdat)
+				struct smm_pglist_data *pgdat, int *node_load)
 {
+	int local = pgdat->node_id, prev = local;
 	struct smm_zoneref *zonerefs;
 	unsigned long used = 0;
 	int node;
 
 	zonerefs = pgdat->node_zonelists[SMM_ZONELIST_FALLBACK]._zonerefs;
-	while ((node = smm_find_next_best_node(m, pgdat->node_id, &used)) !=
-	       NUMA_NO_NODE)
+	while ((node = smm_find_next_best_node(m, local, &used, node_load)) !=
+	       NUMA_NO_NODE) {
+		if (smm_node_distance(m, local, node) !=
+		    smm_node_distance(m, local, prev))
+			node_load[node]++;
 		zonerefs += smm_build_zonerefs_node(smm_pgdat(m, node),
 						    zonerefs);
+		prev = node;
+	}
 	zonerefs->zone = NULL;
 	zonerefs->zone_idx = 0;
 
@@ -731,12 +823,18 @@ static void smm_build_zonelists(struct smm_machine *m,
 	zonerefs->zone_idx = 0;
 }
 
+/*
+ * __build_all_zonelists(): node_load starts from zero and carries from
+ * one node's list to the next, in node id order, as the kernel's static
+ * array does.
+ */
 void smm_build_all_zonelists(struct smm_machine *m)
 {
+	int node_load[SMM_MAX_NUMNODES] = { };
 	struct smm_pglist_data *pgdat;
 
 	for_each_smm_pgdat(m, pgdat)
-		smm_build_zonelists(m, pgdat);
+		smm_build_zonelists(m, pgdat, node_load);
 }
 
 /* ---- teardown ----------------------------------------------------------- */

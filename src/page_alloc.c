@@ -1340,6 +1340,8 @@ struct smm_alloc_context {
 	struct smm_zoneref *preferred_zoneref;
 	int migratetype;
 	int highest_zoneidx;
+	/* why the walk last passed over the first eligible zone */
+	enum smm_zonelist_fallback_reason fallback_reason;
 };
 
 static bool smm_node_isset(int nid, const struct smm_nodemask *nodemask)
@@ -1402,7 +1404,7 @@ static struct smm_page *smm_get_page_from_freelist(struct smm_machine *m,
 						   struct smm_vm_events *ev,
 						   int cpu, unsigned int order,
 						   unsigned int alloc_flags,
-						   const struct smm_alloc_context *ac)
+						   struct smm_alloc_context *ac)
 {
 	struct smm_zone *preferred = ac->preferred_zoneref->zone;
 	struct smm_zoneref *z;
@@ -1432,6 +1434,8 @@ retry:
 						     alloc_flags)) {
 				smm_watermark_failed(ev, zone, order, mark,
 						     alloc_flags);
+				if (z == ac->preferred_zoneref)
+					ac->fallback_reason = SMM_ZLF_WATERMARK;
 				continue;
 			}
 		}
@@ -1440,6 +1444,8 @@ retry:
 				   ac->migratetype);
 		if (page)
 			return page;
+		if (z == ac->preferred_zoneref)
+			ac->fallback_reason = SMM_ZLF_EMPTY;
 	}
 
 	if (no_fallback) {
@@ -1505,8 +1511,6 @@ static bool smm_prepare_alloc_pages(struct smm_machine *m, unsigned int gfp,
 	ac->highest_zoneidx = smm_gfp_zone(gfp);
 	if (ac->highest_zoneidx < 0)
 		return false;
-	if (preferred_nid == NUMA_NO_NODE)
-		preferred_nid = m->node_ids[0];
 	if (preferred_nid < 0 || preferred_nid >= SMM_MAX_NUMNODES)
 		return false;
 	pgdat = smm_pgdat(m, preferred_nid);
@@ -1639,6 +1643,69 @@ static void smm_prep_new_page(struct smm_machine *m, struct smm_page *page,
 		smm_verify_write(m, page, pfn, order);
 }
 
+/* ---- NUMA statistics ------------------------------------------------------ */
+
+/* The shadow node of @cpu's real node, or NUMA_NO_NODE. */
+static int smm_cpu_shadow_node(struct smm_machine *m, int cpu)
+{
+	int real = smm_cpu_to_node(cpu);
+
+	if (real < 0 || real >= SMM_MAX_NUMNODES || !m->shadow_of_real[real])
+		return NUMA_NO_NODE;
+	return m->shadow_of_real[real] - 1;
+}
+
+int smm_numa_node_id(struct smm_machine *m, int cpu)
+{
+	int nid = smm_cpu_shadow_node(m, cpu);
+
+	return nid == NUMA_NO_NODE ? m->node_ids[0] : nid;
+}
+
+void smm_count_numa_event(struct smm_machine *m, int nid,
+			  enum smm_numa_stat_item item)
+{
+	int cpu;
+
+	if (!m->events)
+		return;
+	cpu = smm_get_cpu();
+	smm_events(m, cpu)->numa[nid][item]++;
+	smm_put_cpu();
+}
+
+/*
+ * zone_statistics(): a hit or a miss on the node the page came from, a
+ * foreign on the node that was wanted (the first eligible zone's), and
+ * local or other on the page's node as seen from the allocating CPU
+ * (whose real node may have no shadow node: then every page is other).
+ * One count an allocation whatever its order, as rmqueue() counts.
+ */
+static void smm_zone_statistics(struct smm_vm_events *ev,
+				const struct smm_zone *preferred,
+				const struct smm_zone *z, int cpu_nid)
+{
+	if (z->node == preferred->node) {
+		ev->numa[z->node][SMM_NUMA_HIT]++;
+	} else {
+		ev->numa[z->node][SMM_NUMA_MISS]++;
+		ev->numa[preferred->node][SMM_NUMA_FOREIGN]++;
+	}
+	ev->numa[z->node][z->node == cpu_nid ? SMM_NUMA_LOCAL :
+						SMM_NUMA_OTHER]++;
+}
+
+/* Served from a zone after the first eligible one: counted and traced. */
+static void smm_zonelist_fallback(struct smm_vm_events *ev,
+				  const struct smm_zone *preferred,
+				  const struct smm_zone *z, unsigned int order,
+				  enum smm_zonelist_fallback_reason reason)
+{
+	ev->zonelist_fallback[preferred->node][z->node]++;
+	trace_zonelist_fallback(preferred->node, preferred->idx, z->node,
+				z->idx, order, reason);
+}
+
 struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 				 unsigned int order, int preferred_nid,
 				 const struct smm_nodemask *nodemask)
@@ -1647,7 +1714,7 @@ struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 	struct smm_vm_events *ev;
 	struct smm_page *page = NULL;
 	unsigned long pfn = ~0UL;
-	int cpu;
+	int cpu, cpu_nid, local_nid;
 
 	/* no buddy allocator: upto=memmap, or torn down */
 	if (!m->events)
@@ -1655,13 +1722,16 @@ struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 
 	cpu = smm_get_cpu();
 	ev = smm_events(m, cpu);
+	cpu_nid = smm_cpu_shadow_node(m, cpu);
+	local_nid = smm_numa_node_id(m, cpu);
+	/* alloc_pages() without a node: numa_node_id() */
+	if (preferred_nid == NUMA_NO_NODE)
+		preferred_nid = local_nid;
 	if (order >= SMM_MAX_ORDER ||
 	    !smm_prepare_alloc_pages(m, gfp, preferred_nid, nodemask, &ac)) {
 		ev->alloc_invalid++;
 		goto out;
 	}
-	if (preferred_nid == NUMA_NO_NODE)
-		preferred_nid = m->node_ids[0];
 
 	if (ac.preferred_zoneref->zone) {
 		unsigned int alloc_flags = SMM_ALLOC_WMARK_LOW |
@@ -1679,6 +1749,11 @@ out:
 
 		pfn = smm_page_to_pfn(m, page);
 		ev->alloc_success[zone->node][zone->idx][order]++;
+		smm_zone_statistics(ev, ac.preferred_zoneref->zone, zone,
+				    cpu_nid);
+		if (zone != ac.preferred_zoneref->zone)
+			smm_zonelist_fallback(ev, ac.preferred_zoneref->zone,
+					      zone, order, ac.fallback_reason);
 	} else if (order < SMM_MAX_ORDER) {
 		ev->alloc_fail[order]++;
 	}

@@ -675,6 +675,104 @@ void smm_show_events(struct smm_machine *m, smm_emit_fn emit, void *ctx)
 	kfree(ev);
 }
 
+/* ---- NUMA ----------------------------------------------------------------- */
+
+static void smm_show_one_zonelist(struct smm_machine *m, int nid,
+				  const char *name,
+				  const struct smm_zonelist *zl,
+				  smm_emit_fn emit, void *ctx)
+{
+	const struct smm_zoneref *z;
+	int prev = NUMA_NO_NODE;
+
+	emit(ctx, "node %d %s:", nid, name);
+	for (z = zl->_zonerefs; z->zone; z++) {
+		if (z->zone->node == prev)
+			continue;
+		prev = z->zone->node;
+		emit(ctx, " %d(%d)", prev, smm_node_distance(m, nid, prev));
+	}
+	emit(ctx, " zones:");
+	for (z = zl->_zonerefs; z->zone; z++)
+		emit(ctx, " %d/%s", z->zone->node, smm_zid_name(z->zone_idx));
+	emit(ctx, "\n");
+}
+
+/*
+ * zonelists: two lines a node, the fallback list (every node, the order
+ * build_zonelists() gave) and the __GFP_THISNODE list:
+ *
+ *	node 0 fallback: 0(10) 1(20) zones: 0/Movable 0/Normal ... 1/DMA
+ *	node 0 thisnode: 0(10) zones: 0/Movable 0/Normal 0/DMA32 0/DMA
+ *
+ * Nodes in the order the allocator tries them, each with its distance
+ * from the list's node, then every zone of the list as node/zone.
+ */
+void smm_show_zonelists(struct smm_machine *m, smm_emit_fn emit, void *ctx)
+{
+	int i;
+
+	if (smm_no_buddy(m))
+		return;
+	for (i = 0; i < m->nr_nodes; i++) {
+		struct smm_pglist_data *pgdat = smm_nth_pgdat(m, i);
+
+		smm_show_one_zonelist(m, pgdat->node_id, "fallback",
+				      &pgdat->node_zonelists[SMM_ZONELIST_FALLBACK],
+				      emit, ctx);
+		smm_show_one_zonelist(m, pgdat->node_id, "thisnode",
+				      &pgdat->node_zonelists[SMM_ZONELIST_NOFALLBACK],
+				      emit, ctx);
+	}
+}
+
+/* node<N>/numastat: /sys/devices/system/node/nodeN/numastat, verbatim. */
+void smm_show_numastat(struct smm_machine *m, int nid, smm_emit_fn emit,
+		       void *ctx)
+{
+	struct smm_vm_events *ev;
+	const u64 *n;
+
+	if (smm_no_buddy(m) || nid < 0 || nid >= SMM_MAX_NUMNODES)
+		return;
+	ev = smm_events_snapshot(m, emit, ctx);
+	if (!ev)
+		return;
+	n = ev->numa[nid];
+	emit(ctx, "numa_hit %lu\nnuma_miss %lu\nnuma_foreign %lu\n",
+	     (unsigned long)n[SMM_NUMA_HIT], (unsigned long)n[SMM_NUMA_MISS],
+	     (unsigned long)n[SMM_NUMA_FOREIGN]);
+	emit(ctx, "interleave_hit %lu\nlocal_node %lu\nother_node %lu\n",
+	     (unsigned long)n[SMM_NUMA_INTERLEAVE_HIT],
+	     (unsigned long)n[SMM_NUMA_LOCAL],
+	     (unsigned long)n[SMM_NUMA_OTHER]);
+	kfree(ev);
+}
+
+/*
+ * zonelist_fallback: allocations served away from the first eligible
+ * zone of their zonelist, "preferred_nid nid count" a line, for the pairs
+ * that have any.
+ */
+void smm_show_zonelist_fallback(struct smm_machine *m, smm_emit_fn emit,
+				void *ctx)
+{
+	struct smm_vm_events *ev;
+	int i, j;
+
+	if (smm_no_buddy(m))
+		return;
+	ev = smm_events_snapshot(m, emit, ctx);
+	if (!ev)
+		return;
+	for (i = 0; i < SMM_MAX_NUMNODES; i++)
+		for (j = 0; j < SMM_MAX_NUMNODES; j++)
+			if (ev->zonelist_fallback[i][j])
+				emit(ctx, "%d %d %llu\n", i, j,
+				     (unsigned long long)ev->zonelist_fallback[i][j]);
+	kfree(ev);
+}
+
 /* ---- rmqueue_trace ------------------------------------------------------ */
 
 /* Records copied per hold of ring->lock. */

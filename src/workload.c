@@ -90,8 +90,13 @@ int smm_workload_run(struct smm_machine *m, u32 seed, unsigned long ops,
 			continue;
 		}
 		slot[i].order = wl_order(&s);
+		/*
+		 * The first node, not the CPU's: the same run on any CPU,
+		 * and in the host build, must end in the same free lists.
+		 */
 		slot[i].page = smm_alloc_pages(m, wl_gfp[wl_rand(&s) % ARRAY_SIZE(wl_gfp)],
-					       slot[i].order, NUMA_NO_NODE, NULL);
+					       slot[i].order, m->node_ids[0],
+					       NULL);
 		if (slot[i].page)
 			res->allocs++;
 		else

@@ -53,6 +53,8 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 #define smm_get_cpu()		get_cpu()
 #define smm_put_cpu()		put_cpu()
 #define smm_nr_cpu_ids()	nr_cpu_ids
+/* The real node of a CPU; shadow node ids are real node ids. */
+#define smm_cpu_to_node(cpu)	cpu_to_node(cpu)
 /* Keep a long run on one CPU (and its per-cpu lists) without pinning it. */
 #define smm_migrate_disable()	migrate_disable()
 #define smm_migrate_enable()	migrate_enable()

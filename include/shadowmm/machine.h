@@ -55,6 +55,8 @@ struct smm_boot_config {
 	/* rmqueue ring entries (0: off) */
 	unsigned int rmqueue_trace_size;
 	enum smm_upto upto;
+	/* nodes=: 0, the real nodes; else that many fake nodes (numa=fake) */
+	unsigned int fake_nodes;
 };
 
 /* Where smm_boot() placed a simulated reservation (size 0: none). */
@@ -71,6 +73,24 @@ enum smm_boot_res {
 	SMM_NR_RES,
 };
 
+/*
+ * The NUMA memory policy of later ctl allocations (mm/mempolicy.c's
+ * modes, for the one "task" that ctl is).
+ */
+enum smm_mpol_mode {
+	SMM_MPOL_DEFAULT,	/* the local node, falling back by distance */
+	SMM_MPOL_PREFERRED,	/* this node first, then by distance */
+	SMM_MPOL_BIND,		/* only these nodes */
+	SMM_MPOL_INTERLEAVE,	/* round-robin over these nodes */
+};
+
+struct smm_mempolicy {
+	enum smm_mpol_mode mode;
+	int preferred_nid;		/* SMM_MPOL_PREFERRED */
+	struct smm_nodemask nodes;	/* SMM_MPOL_BIND, _INTERLEAVE */
+	int il_prev;			/* the task's il_prev: last node used */
+};
+
 struct smm_machine {
 	struct smm_region region;
 	struct smm_boot_config cfg;
@@ -80,6 +100,14 @@ struct smm_machine {
 	int nr_nodes;
 	int node_ids[SMM_MAX_NUMNODES];
 	struct smm_pglist_data node_data[SMM_MAX_NUMNODES];
+	/*
+	 * node_distance() by node id: the real SLIT where shadow nodes are
+	 * real nodes, or distance=. Set before smm_boot() and kept across
+	 * resets; 0 means not given (10 local, 20 remote).
+	 */
+	u8 distance[SMM_MAX_NUMNODES][SMM_MAX_NUMNODES];
+	/* shadow node + 1 of each real node's CPUs (0: none), set by boot */
+	u8 shadow_of_real[SMM_MAX_NUMNODES];
 	bool booted;
 
 	/* Stage 2: CPUs the per-cpu lists and counters are kept for. */
@@ -92,6 +120,8 @@ struct smm_machine {
 	bool verify_warned;
 	bool bad_free_warned;		/* the first bad free was reported */
 
+	/* The policy of ctl allocations without nid= (ctl `policy`). */
+	struct smm_mempolicy policy;
 	/* Allocations made through ctl, until freed or reset (held.c). */
 	struct list_head held;
 	unsigned long nr_held;
@@ -136,9 +166,13 @@ static inline phys_addr_t smm_region_bytes(const struct smm_region *r)
 
 /* held.c: the list of ctl allocations */
 void smm_held_init(struct smm_machine *m);
+/*
+ * @nid NUMA_NO_NODE: each allocation follows @pol (NULL: the local node);
+ * else @nid, as alloc_pages_node() ignores the task's policy.
+ */
 int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
-		   unsigned int order, int nid, const char *tag,
-		   unsigned long count, unsigned long *done);
+		   unsigned int order, int nid, struct smm_mempolicy *pol,
+		   const char *tag, unsigned long count, unsigned long *done);
 /* Free the held allocations matching: tag (or NULL), pfn (or ~0UL). */
 unsigned long smm_held_free(struct smm_machine *m, const char *tag,
 			    unsigned long pfn);

@@ -21,6 +21,23 @@ enum smm_zone_layout {
 	SMM_ZONE_LAYOUT_REAL,	/* the real DMA/DMA32/Normal boundaries */
 };
 
+/* The per-node NUMA counters of /sys/devices/system/node/nodeN/numastat. */
+enum smm_numa_stat_item {
+	SMM_NUMA_HIT,		/* allocated here, intended here */
+	SMM_NUMA_MISS,		/* allocated here, intended elsewhere */
+	SMM_NUMA_FOREIGN,	/* intended here, allocated elsewhere */
+	SMM_NUMA_INTERLEAVE_HIT, /* interleave policy got the node it wanted */
+	SMM_NUMA_LOCAL,		/* allocated here by a CPU of this node */
+	SMM_NUMA_OTHER,		/* allocated here by a CPU of another node */
+	SMM_NR_NUMA_STATS
+};
+
+/* Why zonelist_fallback left the first eligible zone. */
+enum smm_zonelist_fallback_reason {
+	SMM_ZLF_WATERMARK,	/* below its watermark */
+	SMM_ZLF_EMPTY,		/* above it, but no block of the order */
+};
+
 /*
  * Per-cpu event counters; the debugfs histograms are their sums. Each CPU
  * only writes its own copy, with the CPU pinned (smm_get_cpu()).
@@ -47,6 +64,10 @@ struct smm_vm_events {
 	u64 alloc_invalid;
 	/* smm_free_pages() of a block that is not allocated (double free) */
 	u64 bad_free;
+	/* zone_statistics(): [node][enum smm_numa_stat_item] */
+	u64 numa[SMM_MAX_NUMNODES][SMM_NR_NUMA_STATS];
+	/* served away from the first eligible zone: [preferred nid][nid] */
+	u64 zonelist_fallback[SMM_MAX_NUMNODES][SMM_MAX_NUMNODES];
 };
 
 /* One rmqueue event, as the rmqueue tracepoint reports it. */
@@ -116,6 +137,26 @@ void *smm_page_address(struct smm_machine *m, const struct smm_page *page);
 
 /* The migratetype of @pfn's pageblock; -1 when no zone spans @pfn. */
 int smm_get_pageblock_migratetype(struct smm_machine *m, unsigned long pfn);
+
+/* __count_numa_event() on the calling CPU's counters. */
+void smm_count_numa_event(struct smm_machine *m, int nid,
+			  enum smm_numa_stat_item item);
+
+/*
+ * numa_node_id() of the shadow: the calling CPU's node when that is a
+ * shadow node, else the first shadow node.
+ */
+int smm_numa_node_id(struct smm_machine *m, int cpu);
+
+/* node_distance() between two shadow nodes. */
+int smm_node_distance(const struct smm_machine *m, int from, int to);
+
+/*
+ * distance=: "10,20;20,10", one row a shadow node, @nr rows of @nr values.
+ * Fills @out[row][col]; on error returns -EINVAL and sets *@why.
+ */
+int smm_parse_distance(const char *s, int nr, u8 out[][SMM_MAX_NUMNODES],
+		       const char **why);
 
 /* Sum of every CPU's counters into @sum. */
 void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum);

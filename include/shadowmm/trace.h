@@ -38,6 +38,8 @@ void trace_watermark_fail(int nid, int zone, unsigned int order,
 			  unsigned long mark, unsigned long free,
 			  unsigned int alloc_flags);
 void trace_free_all(int nid, int zone, unsigned long pages);
+void trace_zonelist_fallback(int preferred_nid, int preferred_zone, int nid,
+			     int zone, unsigned int order, int reason);
 #endif
 
 #endif /* _SHADOWMM_TRACE_H */

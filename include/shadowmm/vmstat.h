@@ -60,6 +60,12 @@ void smm_show_alloc_hist(struct smm_machine *m, smm_emit_fn emit, void *ctx);
 void smm_show_events(struct smm_machine *m, smm_emit_fn emit, void *ctx);
 void smm_show_rmqueue_trace(struct smm_machine *m, smm_emit_fn emit,
 			    void *ctx);
+void smm_show_zonelists(struct smm_machine *m, smm_emit_fn emit, void *ctx);
+void smm_show_zonelist_fallback(struct smm_machine *m, smm_emit_fn emit,
+				void *ctx);
+/* /sys/devices/system/node/node@nid/numastat's six lines */
+void smm_show_numastat(struct smm_machine *m, int nid, smm_emit_fn emit,
+		       void *ctx);
 
 /* smm_check() prints at most this many violations (it counts them all). */
 #define SMM_CHECK_MAX_REPORTS	50

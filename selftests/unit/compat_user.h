@@ -235,10 +235,13 @@ struct smm_spinlock {
 
 extern __thread int smm_ucpu;
 extern unsigned int smm_unr_cpus;
+/* The node of every host "CPU" (default 0), set by the NUMA tests. */
+extern int smm_unode;
 
 #define smm_get_cpu()		(smm_ucpu)
 #define smm_put_cpu()		do { } while (0)
 #define smm_nr_cpu_ids()	(smm_unr_cpus)
+#define smm_cpu_to_node(cpu)	((void)(cpu), smm_unode)
 #define smm_migrate_disable()	do { } while (0)
 #define smm_migrate_enable()	do { } while (0)
 

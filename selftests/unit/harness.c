@@ -18,6 +18,7 @@
 unsigned char *smm_uarena;
 __thread int smm_ucpu;
 unsigned int smm_unr_cpus = 2;
+int smm_unode;
 
 struct smm_trace_log smm_trace;
 
@@ -235,6 +236,20 @@ void trace_free_all(int nid, int zone, unsigned long pages)
 	smm_trace.free_all.nid = nid;
 	smm_trace.free_all.zone = zone;
 	smm_trace.free_all.pages = pages;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_zonelist_fallback(int preferred_nid, int preferred_zone, int nid,
+			     int zone, unsigned int order, int reason)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_zonelist_fallback++;
+	smm_trace.zonelist_fallback.preferred_nid = preferred_nid;
+	smm_trace.zonelist_fallback.preferred_zone = preferred_zone;
+	smm_trace.zonelist_fallback.nid = nid;
+	smm_trace.zonelist_fallback.zone = zone;
+	smm_trace.zonelist_fallback.order = order;
+	smm_trace.zonelist_fallback.reason = reason;
 	pthread_mutex_unlock(&trace_lock);
 }
 

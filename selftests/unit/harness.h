@@ -93,7 +93,7 @@ struct smm_trace_log {
 	/* stage 2: the buddy allocator's events */
 	unsigned int nr_alloc_pages, nr_rmqueue, nr_rmqueue_bulk, nr_pcp_drain;
 	unsigned int nr_fallback, nr_free_one_page, nr_watermark_fail;
-	unsigned int nr_free_all;
+	unsigned int nr_free_all, nr_zonelist_fallback;
 	struct {
 		unsigned int gfp, order;
 		int nid;
@@ -129,6 +129,11 @@ struct smm_trace_log {
 		int nid, zone;
 		unsigned long pages;
 	} free_all;
+	struct {
+		int preferred_nid, preferred_zone, nid, zone;
+		unsigned int order;
+		int reason;
+	} zonelist_fallback;
 };
 
 extern struct smm_trace_log smm_trace;

@@ -16,6 +16,8 @@
 
 #include "harness.h"
 #include "shadowmm/machine.h"
+#include "shadowmm/ctl.h"
+#include "shadowmm/vmstat.h"
 #include "../../src/internal.h"
 
 
@@ -78,6 +80,7 @@ static void fresh(phys_addr_t fw, phys_addr_t kern, phys_addr_t initrd)
 	memset(&blog, 0, sizeof(blog));
 	smm_ucpu = 0;
 	smm_unr_cpus = 2;
+	smm_unode = 0;
 	nr_live = 0;
 }
 
@@ -1074,9 +1077,14 @@ TEST(pa_zonelists_two_nodes)
 	ASSERT_PTR_EQ(NULL, zref(1, SMM_ZONELIST_NOFALLBACK, 4));
 }
 
-TEST(pa_zonelists_three_nodes_ties_by_id)
+TEST(pa_zonelists_three_nodes_ties_spread)
 {
-	/* every remote node at 20: node 2 lists 2, 0, 1; node 1: 1, 0, 2 */
+	/*
+	 * Every remote node at 20. Node 0: 0, then 1 and 2 tie at 20 * 16,
+	 * 1 (lower id) wins and, first at 20, gets load 1: 0 1 2. Node 1:
+	 * 0 costs (20 + 1) * 16 (below 1), 2 costs 320: 1 2 0, load[2] = 1.
+	 * Node 2: 0 costs 336, 1 costs 336 + 1: 2 0 1.
+	 */
 	fresh(0, 0, 0);
 	smm_test_add_chunk(m, N0, SZ_32M, 0);
 	smm_test_add_chunk(m, N1, SZ_32M, 1);
@@ -1085,9 +1093,388 @@ TEST(pa_zonelists_three_nodes_ties_by_id)
 	ASSERT_PTR_EQ(Z(2, MOVABLE), zref(2, 0, 0));
 	ASSERT_PTR_EQ(Z(0, MOVABLE), zref(2, 0, 4));
 	ASSERT_PTR_EQ(Z(1, MOVABLE), zref(2, 0, 8));
-	ASSERT_PTR_EQ(Z(0, MOVABLE), zref(1, 0, 4));
-	ASSERT_PTR_EQ(Z(2, DMA), zref(1, 0, 11));
+	ASSERT_PTR_EQ(Z(2, MOVABLE), zref(1, 0, 4));
+	ASSERT_PTR_EQ(Z(0, DMA), zref(1, 0, 11));
 	ASSERT_PTR_EQ(NULL, zref(1, 0, 12));
+}
+
+/* ---- NUMA: distances, zonelist order, statistics, policies ---------------- */
+
+/* @nr nodes of 32M at 1G + 128M * i, with distances @d (NULL: 10/20). */
+static void numa_machine(int nr, const u8 d[][8])
+{
+	int i, j;
+
+	fresh(0, 0, 0);
+	for (i = 0; i < nr; i++) {
+		smm_test_add_chunk(m, N0 + (phys_addr_t)i * SZ_32M * 4,
+				   SZ_32M, i);
+		for (j = 0; d && j < nr; j++)
+			m->distance[i][j] = d[i][j];
+	}
+	BOOT();
+}
+
+/* The node order of @nid's fallback list, as a string "0 2 1". */
+static const char *node_order(int nid)
+{
+	static char buf[64];
+	const struct smm_zoneref *z;
+	int prev = NUMA_NO_NODE;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	z = m->node_data[nid].node_zonelists[SMM_ZONELIST_FALLBACK]._zonerefs;
+	for (; z->zone; z++) {
+		if (z->zone->node == prev)
+			continue;
+		prev = z->zone->node;
+		len += snprintf(buf + len, sizeof(buf) - len, "%s%d",
+				len ? " " : "", prev);
+	}
+	return buf;
+}
+
+TEST(numa_zonelists_two_nodes_default_distances)
+{
+	numa_machine(2, NULL);
+	ASSERT_EQ(10, smm_node_distance(m, 1, 1));
+	ASSERT_EQ(20, smm_node_distance(m, 0, 1));
+	ASSERT_STREQ("0 1", node_order(0));
+	ASSERT_STREQ("1 0", node_order(1));
+}
+
+TEST(numa_zonelists_four_nodes_ties_round_robin)
+{
+	/*
+	 * All remote at 20: each list's first remote node gets load 1, so
+	 * the next node skips it, and the (n < node) penalty puts the nodes
+	 * above before the ones below: 0 1 2 3 (load[1]); 1 2 3 0 (load[2]);
+	 * 2: 3 costs 320, 0 336, 1 337: 2 3 0 1 (load[3]); 3: 0 336, 1 and
+	 * 2 337, lower id first: 3 0 1 2.
+	 */
+	numa_machine(4, NULL);
+	ASSERT_STREQ("0 1 2 3", node_order(0));
+	ASSERT_STREQ("1 2 3 0", node_order(1));
+	ASSERT_STREQ("2 3 0 1", node_order(2));
+	ASSERT_STREQ("3 0 1 2", node_order(3));
+}
+
+TEST(numa_zonelists_asymmetric)
+{
+	/*
+	 * Node 0 is nearer 2 (20) than 1 (30): 0 2 1. Node 1 sees 0 at 20
+	 * and 2 at 40: 1 0 2. Node 2 sees 1 at 20, 0 at 40: 2 1 0. The
+	 * distances from 1 and from 2 are not those towards them.
+	 */
+	static const u8 d[3][8] = {
+		{ 10, 30, 20 }, { 20, 10, 40 }, { 40, 20, 10 },
+	};
+
+	numa_machine(3, d);
+	ASSERT_STREQ("0 2 1", node_order(0));
+	ASSERT_STREQ("1 0 2", node_order(1));
+	ASSERT_STREQ("2 1 0", node_order(2));
+	ASSERT_EQ(30, smm_node_distance(m, 0, 1));
+	ASSERT_EQ(20, smm_node_distance(m, 1, 0));
+}
+
+TEST(numa_zonelists_ring_prefers_next_node)
+{
+	/*
+	 * A ring 0-1-2-3-0: neighbours at 20, the opposite node at 30.
+	 * Node 1: 0 and 2 at 20, 0 is below 1 and costs one more: 1 2 0 3.
+	 * Node 0: 0 1 3 2; node 2: 2 3 1 0; node 3: 3 0 2 1 (0 and 2 both
+	 * below 3; load[0] is 0 but load[2] was set by node 1's list).
+	 */
+	static const u8 d[4][8] = {
+		{ 10, 20, 30, 20 }, { 20, 10, 20, 30 },
+		{ 30, 20, 10, 20 }, { 20, 30, 20, 10 },
+	};
+
+	numa_machine(4, d);
+	ASSERT_STREQ("0 1 3 2", node_order(0));
+	ASSERT_STREQ("1 2 0 3", node_order(1));
+	ASSERT_STREQ("2 3 1 0", node_order(2));
+	ASSERT_STREQ("3 0 2 1", node_order(3));
+}
+
+TEST(numa_zonelists_eight_nodes_two_sockets)
+{
+	/*
+	 * Two groups of four, 20 inside a group, 30 across. Node 0: 0 1 2 3
+	 * 4 5 6 7, loading 1 (first at 20) and 4 (first at 30). Node 1
+	 * skips 4 for 5 at 30: 1 2 3 0 5 6 7 4, loading 2 and 5. And so on:
+	 * each list starts its group and the other group one further on.
+	 */
+	static const u8 d[8][8] = {
+		{ 10, 20, 20, 20, 30, 30, 30, 30 },
+		{ 20, 10, 20, 20, 30, 30, 30, 30 },
+		{ 20, 20, 10, 20, 30, 30, 30, 30 },
+		{ 20, 20, 20, 10, 30, 30, 30, 30 },
+		{ 30, 30, 30, 30, 10, 20, 20, 20 },
+		{ 30, 30, 30, 30, 20, 10, 20, 20 },
+		{ 30, 30, 30, 30, 20, 20, 10, 20 },
+		{ 30, 30, 30, 30, 20, 20, 20, 10 },
+	};
+
+	numa_machine(8, d);
+	ASSERT_STREQ("0 1 2 3 4 5 6 7", node_order(0));
+	ASSERT_STREQ("1 2 3 0 5 6 7 4", node_order(1));
+	ASSERT_STREQ("2 3 0 1 6 7 4 5", node_order(2));
+	ASSERT_STREQ("3 0 1 2 7 4 5 6", node_order(3));
+	ASSERT_STREQ("4 5 6 7 0 1 2 3", node_order(4));
+	ASSERT_STREQ("5 6 7 4 1 2 3 0", node_order(5));
+	ASSERT_STREQ("6 7 4 5 2 3 0 1", node_order(6));
+	ASSERT_STREQ("7 4 5 6 3 0 1 2", node_order(7));
+}
+
+static struct smm_capture nlog;
+
+static int page_nid(struct smm_page *page)
+{
+	return smm_page_zone(m, page)->node;
+}
+
+static u64 numa(int nid, int item)
+{
+	smm_vm_events_sum(m, &ev);
+	return ev.numa[nid][item];
+}
+
+/*
+ * nodes=3 over real node 0 [1G, 1G + 32M) and real node 1 right above it:
+ * 16384 pages, slices of 16384 / 3 = 5461 rounded down to pageblocks:
+ * 5120. Node 0 [0x40000, 0x41400); node 1 [0x41400, 0x42800), across the
+ * real boundary at 0x42000; node 2 the rest, [0x42800, 0x44000).
+ */
+TEST(numa_fake_nodes)
+{
+	struct smm_page *page;
+
+	fresh(0, 0, 0);
+	m->cfg.fake_nodes = 3;
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N0 + SZ_32M, SZ_32M, 1);
+	BOOT();
+	ASSERT_EQ(3, m->nr_nodes);
+	ASSERT_EQ(0x40000, m->node_data[0].node_start_pfn);
+	ASSERT_EQ(5120, m->node_data[0].node_present_pages);
+	ASSERT_EQ(0x41400, m->node_data[1].node_start_pfn);
+	ASSERT_EQ(5120, m->node_data[1].node_present_pages);
+	ASSERT_EQ(0x42800, m->node_data[2].node_start_pfn);
+	ASSERT_EQ(6144, m->node_data[2].node_present_pages);
+	/* 10/20 without distance=: the three-node tie order */
+	ASSERT_STREQ("1 2 0", node_order(1));
+	/* real node 1's CPUs are on the first slice of its memory: node 1 */
+	smm_unode = 1;
+	page = smm_alloc_pages(m, 0, 0, NUMA_NO_NODE, NULL);
+	ASSERT_EQ(1, page_nid(page));
+	ASSERT_EQ(1, numa(1, SMM_NUMA_LOCAL));
+	smm_free_pages(m, page, 0);
+
+	/* too many nodes for the memory: the boot says so */
+	fresh(0, 0, 0);
+	m->cfg.fake_nodes = 16;
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	ASSERT_EQ(-EINVAL, boot());
+	ASSERT_TRUE(strstr(blog.buf, "boot: nodes=16: 8192 pages make no 16 nodes"));
+}
+
+TEST(numa_parse_distance)
+{
+	u8 d[SMM_MAX_NUMNODES][SMM_MAX_NUMNODES] = { };
+	const char *why = NULL;
+
+	ASSERT_EQ(0, smm_parse_distance("10,20;30,10", 2, d, &why));
+	ASSERT_EQ(20, d[0][1]);
+	ASSERT_EQ(30, d[1][0]);
+	ASSERT_EQ(0, smm_parse_distance("10", 1, d, &why));
+	ASSERT_EQ(0, smm_parse_distance("10,254;11,10", 2, d, &why));
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,20;20,10", 3, d, &why));
+	ASSERT_STREQ("a row has fewer values than there are shadow nodes", why);
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,20,20;20,10,20", 2, d, &why));
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,20;20,10;20,10", 2, d, &why));
+	ASSERT_STREQ("more rows than there are shadow nodes", why);
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,20", 2, d, &why));
+	ASSERT_STREQ("fewer rows than there are shadow nodes", why);
+	ASSERT_EQ(-EINVAL, smm_parse_distance("11,20;20,10", 2, d, &why));
+	ASSERT_STREQ("the distance of a node to itself must be 10", why);
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,10;20,10", 2, d, &why));
+	ASSERT_STREQ("a distance between two nodes must be 11..254", why);
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,255;20,10", 2, d, &why));
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,999;20,10", 2, d, &why));
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,2x;20,10", 2, d, &why));
+	ASSERT_STREQ("expected numbers 10..254, ',' between values, ';' between rows",
+		     why);
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,;20,10", 2, d, &why));
+	ASSERT_EQ(-EINVAL, smm_parse_distance("", 2, d, &why));
+	ASSERT_EQ(-EINVAL, smm_parse_distance("10,20;20,10;", 2, d, &why));
+}
+
+TEST(numa_no_node_prefers_the_cpus_node)
+{
+	struct smm_page *page;
+
+	std_machine();
+	smm_unode = 1;
+	page = smm_alloc_pages(m, 0, 0, NUMA_NO_NODE, NULL);
+	ASSERT_TRUE(page);
+	ASSERT_EQ(1, page_nid(page));
+	ASSERT_EQ(1, smm_trace.alloc_pages.nid);
+	ASSERT_EQ(1, numa(1, SMM_NUMA_HIT));
+	ASSERT_EQ(1, numa(1, SMM_NUMA_LOCAL));
+	smm_free_pages(m, page, 0);
+	/*
+	 * a CPU on a node the shadow has not: the first shadow node is
+	 * preferred, but the page is not local to that CPU
+	 */
+	smm_unode = 5;
+	page = smm_alloc_pages(m, 0, 0, NUMA_NO_NODE, NULL);
+	ASSERT_EQ(0, page_nid(page));
+	ASSERT_EQ(1, numa(0, SMM_NUMA_HIT));
+	ASSERT_EQ(1, numa(0, SMM_NUMA_OTHER));
+	smm_free_pages(m, page, 0);
+}
+
+TEST(numa_stats_hit_local_other)
+{
+	struct smm_page *a, *b;
+
+	std_machine();
+	a = smm_alloc_pages(m, 0, 3, 0, NULL);
+	smm_unode = 1;
+	b = smm_alloc_pages(m, 0, 0, 0, NULL);
+	ASSERT_EQ(0, page_nid(a));
+	ASSERT_EQ(0, page_nid(b));
+	/* one count an allocation, whatever its order */
+	ASSERT_EQ(2, numa(0, SMM_NUMA_HIT));
+	ASSERT_EQ(1, numa(0, SMM_NUMA_LOCAL));
+	ASSERT_EQ(1, numa(0, SMM_NUMA_OTHER));
+	ASSERT_EQ(0, numa(0, SMM_NUMA_MISS));
+	ASSERT_EQ(0, numa(1, SMM_NUMA_HIT));
+	ASSERT_EQ(0, smm_trace.nr_zonelist_fallback);
+	smm_free_pages(m, a, 3);
+	smm_free_pages(m, b, 0);
+}
+
+TEST(numa_exhausting_a_node_falls_back_miss_and_foreign)
+{
+	struct smm_page *page;
+	unsigned long n = 0;
+
+	std_machine();
+	/* GFP_KERNEL on node 0: Normal, DMA32, DMA of 0, then node 1 */
+	while ((page = smm_alloc_pages(m, 0, 0, 0, NULL)) &&
+	       page_nid(page) == 0)
+		n++;
+	ASSERT_TRUE(page);
+	ASSERT_EQ(1, page_nid(page));
+	ASSERT_EQ(n, numa(0, SMM_NUMA_HIT));
+	ASSERT_EQ(1, numa(1, SMM_NUMA_MISS));
+	ASSERT_EQ(1, numa(0, SMM_NUMA_FOREIGN));
+	ASSERT_EQ(0, numa(1, SMM_NUMA_FOREIGN));
+	ASSERT_EQ(1, numa(1, SMM_NUMA_OTHER));
+	ASSERT_EQ(1, ev.zonelist_fallback[0][1]);
+	/* node 0's own lower zones were fallbacks too */
+	ASSERT_TRUE(ev.zonelist_fallback[0][0] > 0);
+	ASSERT_EQ(0, smm_trace.zonelist_fallback.preferred_nid);
+	ASSERT_EQ(NORMAL, smm_trace.zonelist_fallback.preferred_zone);
+	ASSERT_EQ(1, smm_trace.zonelist_fallback.nid);
+	ASSERT_EQ(NORMAL, smm_trace.zonelist_fallback.zone);
+	ASSERT_EQ(SMM_ZLF_WATERMARK, smm_trace.zonelist_fallback.reason);
+	memset(&nlog, 0, sizeof(nlog));
+	smm_show_zonelist_fallback(m, smm_capture_emit, &nlog);
+	ASSERT_TRUE(strstr(nlog.buf, "\n0 1 1\n"));
+	/*
+	 * __GFP_THISNODE: the slowpath's min watermark still finds some
+	 * on node 0, then it fails rather than leave node 0
+	 */
+	for (n = 0; (page = smm_alloc_pages(m, G_THISNODE, 0, 0, NULL)); n++)
+		ASSERT_EQ(0, page_nid(page));
+	ASSERT_TRUE(n < 8192);
+	ASSERT_EQ(1, numa(1, SMM_NUMA_MISS));
+}
+
+TEST(numa_bind_prefers_the_first_node_of_the_mask)
+{
+	struct smm_nodemask only1 = { BIT(1) };
+	struct smm_page *page;
+
+	std_machine();
+	/* preferred zone is the first in the mask: a hit on 1, no miss */
+	page = smm_alloc_pages(m, 0, 0, 0, &only1);
+	ASSERT_EQ(1, page_nid(page));
+	ASSERT_EQ(1, numa(1, SMM_NUMA_HIT));
+	ASSERT_EQ(0, numa(1, SMM_NUMA_MISS));
+	ASSERT_EQ(0, numa(0, SMM_NUMA_FOREIGN));
+	ASSERT_EQ(0, smm_trace.nr_zonelist_fallback);
+	smm_free_pages(m, page, 0);
+}
+
+static int nctl(const char *cmd)
+{
+	return smm_ctl_exec(m, cmd, smm_capture_emit, &nlog);
+}
+
+TEST(numa_ctl_policies)
+{
+	struct smm_held *h;
+	int i = 0;
+
+	std_machine();
+	ASSERT_EQ(-EINVAL, nctl("policy"));
+	ASSERT_EQ(-EINVAL, nctl("policy preferred"));
+	ASSERT_EQ(-EINVAL, nctl("policy preferred nid=2"));
+	ASSERT_EQ(-EINVAL, nctl("policy bind nodes=0,0"));
+	ASSERT_EQ(-EINVAL, nctl("policy bind nodes=0,"));
+	ASSERT_EQ(-EINVAL, nctl("policy interleave nodes=3"));
+	ASSERT_EQ(-EINVAL, nctl("policy default nid=1"));
+	ASSERT_EQ(-EINVAL, nctl("policy local"));
+
+	/* interleave: 0 1 0 1, each where it was meant to go */
+	ASSERT_EQ(0, nctl("policy interleave nodes=0,1"));
+	ASSERT_EQ(0, nctl("alloc order=0 count=4 tag=il"));
+	list_for_each_entry(h, &m->held, list)
+		ASSERT_EQ(i++ % 2, h->nid);
+	ASSERT_EQ(2, numa(0, SMM_NUMA_INTERLEAVE_HIT));
+	ASSERT_EQ(2, numa(1, SMM_NUMA_INTERLEAVE_HIT));
+	/* nid= is alloc_pages_node(): no policy, no interleave_hit */
+	ASSERT_EQ(0, nctl("alloc order=0 nid=1 tag=n"));
+	ASSERT_EQ(2, numa(1, SMM_NUMA_INTERLEAVE_HIT));
+	ASSERT_EQ(3, numa(1, SMM_NUMA_HIT));
+
+	ASSERT_EQ(0, nctl("policy preferred nid=1"));
+	ASSERT_EQ(0, nctl("alloc order=0 tag=p"));
+	ASSERT_EQ(4, numa(1, SMM_NUMA_HIT));
+	ASSERT_EQ(0, nctl("policy bind nodes=1"));
+	ASSERT_EQ(0, nctl("alloc order=0 tag=b"));
+	ASSERT_EQ(5, numa(1, SMM_NUMA_HIT));
+	ASSERT_EQ(0, nctl("policy default"));
+	ASSERT_EQ(0, nctl("alloc order=0 tag=d"));
+	ASSERT_EQ(3, numa(0, SMM_NUMA_HIT));
+	ASSERT_EQ(0, nctl("free all"));
+}
+
+TEST(numa_views)
+{
+	struct smm_page *page;
+
+	std_machine();
+	memset(&nlog, 0, sizeof(nlog));
+	smm_show_zonelists(m, smm_capture_emit, &nlog);
+	ASSERT_STREQ("node 0 fallback: 0(10) 1(20) zones: 0/Movable 0/Normal 0/DMA32 0/DMA 1/Movable 1/Normal 1/DMA32 1/DMA\n"
+		     "node 0 thisnode: 0(10) zones: 0/Movable 0/Normal 0/DMA32 0/DMA\n"
+		     "node 1 fallback: 1(10) 0(20) zones: 1/Movable 1/Normal 1/DMA32 1/DMA 0/Movable 0/Normal 0/DMA32 0/DMA\n"
+		     "node 1 thisnode: 1(10) zones: 1/Movable 1/Normal 1/DMA32 1/DMA\n",
+		     nlog.buf);
+	smm_unode = 1;
+	page = smm_alloc_pages(m, 0, 0, 0, NULL);
+	memset(&nlog, 0, sizeof(nlog));
+	smm_show_numastat(m, 0, smm_capture_emit, &nlog);
+	ASSERT_STREQ("numa_hit 1\nnuma_miss 0\nnuma_foreign 0\ninterleave_hit 0\nlocal_node 0\nother_node 1\n",
+		     nlog.buf);
+	smm_free_pages(m, page, 0);
 }
 
 /* ---- gfp ------------------------------------------------------------------ */

@@ -237,6 +237,37 @@ TRACE_EVENT(free_all,
 		      __entry->zone, __entry->pages)
 );
 
+TRACE_DEFINE_ENUM(SMM_ZLF_WATERMARK);
+TRACE_DEFINE_ENUM(SMM_ZLF_EMPTY);
+
+/*
+ * An allocation served from a zone after the first eligible one of its
+ * zonelist; reason says why that first zone was passed over.
+ */
+TRACE_EVENT(zonelist_fallback,
+	    TP_PROTO(int preferred_nid, int preferred_zone, int nid, int zone,
+		     unsigned int order, int reason),
+	    TP_ARGS(preferred_nid, preferred_zone, nid, zone, order, reason),
+	    TP_STRUCT__entry(__field(int, preferred_nid)
+			     __field(int, preferred_zone)
+			     __field(int, nid)
+			     __field(int, zone)
+			     __field(unsigned int, order)
+			     __field(int, reason)),
+	    TP_fast_assign(__entry->preferred_nid = preferred_nid;
+			   __entry->preferred_zone = preferred_zone;
+			   __entry->nid = nid;
+			   __entry->zone = zone;
+			   __entry->order = order;
+			   __entry->reason = reason;),
+	    TP_printk("preferred_nid=%d preferred_zone=%d nid=%d zone=%d order=%u reason=%s",
+		      __entry->preferred_nid, __entry->preferred_zone,
+		      __entry->nid, __entry->zone, __entry->order,
+		      __print_symbolic(__entry->reason,
+				       { SMM_ZLF_WATERMARK, "watermark" },
+				       { SMM_ZLF_EMPTY, "empty" }))
+);
+
 #endif /* _TRACE_SHADOWMM_H */
 
 /* This part must be outside protection */
