@@ -10,6 +10,14 @@
 # one `apt-get install -y --no-install-recommends` of the whole list. Needs
 # root; as another user it goes through sudo when sudo exists.
 #
+# The second kernel, Debian's 6.12 (the 6.12 lane of make check): when no
+# usable 6.12 kernel is installed (scripts/kver.sh --series 6.12), the newest
+# plain amd64 6.12 image + headers in apt's lists joins the install: the
+# linux-image-6.12-amd64 / linux-headers-6.12-amd64 meta-packages, else the
+# newest linux-headers-6.12.*-amd64 and its image. Discovered, not pinned.
+# When the archive has none, setup says so and succeeds: the 6.12 lane is
+# skipped. It never runs `apt-get update` just to look for it again.
+#
 # Then it prints the Debian kernel version(s) that have both /boot/vmlinuz-VER
 # and /lib/modules/VER/build (nothing here is pinned to a version) and the
 # default one (scripts/kver.sh; override with KERNEL=VER).
@@ -48,8 +56,65 @@ for p in $packages; do
 	echo "$installed" | grep -qx "$p" || missing="$missing $p"
 done
 
+# --- the second kernel series (6.12) ---------------------------------------
+series2=6.12
+
+has_candidate() { # PKG: apt's lists have an installable version of it
+	local c
+	c=$(apt-cache policy "$1" 2>/dev/null | awk '/Candidate:/ { print $2 }')
+	[ -n "$c" ] && [ "$c" != "(none)" ]
+}
+
+# The packages of the newest plain amd64 $series2 kernel in apt's lists,
+# "IMAGE HEADERS", or nothing.
+series2_packages() {
+	local v img
+	if has_candidate "linux-image-$series2-amd64" &&
+	   has_candidate "linux-headers-$series2-amd64"; then
+		echo "linux-image-$series2-amd64 linux-headers-$series2-amd64"
+		return 0
+	fi
+	v=$(apt-cache search --names-only "^linux-headers-${series2//./\\.}\\.[0-9]+\\+deb[0-9]+-amd64\$" 2>/dev/null |
+		awk '{ sub(/^linux-headers-/, "", $1); print $1 }' | sort -V | tail -n 1)
+	[ -n "$v" ] || return 0
+	for img in "linux-image-$v" "linux-image-$v-unsigned"; do
+		if has_candidate "$img"; then
+			echo "$img linux-headers-$v"
+			return 0
+		fi
+	done
+}
+
+series2_pkgs=""
+series2_note=""
+if ! "$here/kver.sh" --series "$series2" >/dev/null 2>&1; then
+	series2_pkgs=$(series2_packages)
+	s2missing=""
+	for p in $series2_pkgs; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			s2missing="$s2missing $p"
+	done
+	missing="$missing$s2missing"
+	if [ -n "$series2_pkgs" ] && [ -z "$s2missing" ]; then
+		series2_note="$series2_pkgs installed, but no usable $series2 kernel:" \
+"$("$here/kver.sh" --series "$series2" 2>&1 || true)"
+	fi
+fi
+
+series2_status() { # one line: the $series2 lane's kernel, or why it is skipped
+	local v
+	if v=$("$here/kver.sh" --series "$series2" 2>/dev/null); then
+		echo "$series2 lane: $v"
+	elif [ -n "$series2_note" ]; then
+		echo "$series2 lane skipped: $series2_note"
+	else
+		echo "$series2 lane skipped: apt's lists have no Debian $series2 amd64 kernel" \
+			"(linux-image-$series2-amd64 or linux-image-$series2.*-amd64)"
+	fi
+}
+
 if [ -z "$missing" ]; then
-	echo "[setup] all packages installed; kernel $("$here/kver.sh")"
+	echo "[setup] all packages installed; kernel $("$here/kver.sh"); $(series2_status)"
 	exit 0
 fi
 
@@ -66,11 +131,18 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 echo "[setup] apt-get update"
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get update -q
+if [ -z "$series2_pkgs" ] && ! "$here/kver.sh" --series "$series2" >/dev/null 2>&1; then
+	# the lists are fresh now: look for the second kernel again
+	series2_pkgs=$(series2_packages)
+	missing="$missing $series2_pkgs"
+fi
+[ -z "$series2_pkgs" ] || echo "[setup] $series2 kernel: $series2_pkgs"
 echo "[setup] apt-get install --no-install-recommends (all listed packages)"
 # shellcheck disable=SC2086 # word splitting of the package list is wanted
 $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-	--no-install-recommends $packages
+	--no-install-recommends $packages $series2_pkgs
 
 echo "[setup] usable kernels (vmlinuz + headers):"
 "$here/kver.sh" --all | sed 's/^/[setup]   /'
 echo "[setup] default kernel: $("$here/kver.sh")"
+echo "[setup] $(series2_status)"

@@ -3,6 +3,14 @@
  * Differences between the host kernels shadowmm builds against (6.1 and
  * 6.12), in one place. Only the kernel glue includes this; the shadow's own
  * limits (SMM_MAX_ORDER ...) never depend on the host's.
+ *
+ * Checked against Debian's 6.1 and 6.12 headers and the same on both (no
+ * entry needed): alloc_contig_range() (a macro around
+ * alloc_contig_range_noprof() on 6.12, same arguments), free_contig_range(),
+ * platform_device_register_simple(), dma_coerce_mask_and_coherent(),
+ * dma_alloc_pages()/dma_free_pages(), debugfs_lookup() (returns a
+ * reference: dput()), kthread_complete_and_exit(), migrate_disable(),
+ * three-argument strscpy(), seq_file, module_param().
  */
 #ifndef _SHADOWMM_HOST_COMPAT_H
 #define _SHADOWMM_HOST_COMPAT_H
