@@ -72,6 +72,23 @@ static void smm_walk_zones_in_node(struct smm_machine *m,
 	}
 }
 
+/*
+ * Every node's zones (populated ones only, or all), each printed with its
+ * zone->lock held: the loop behind buddyinfo, zoneinfo, free_area and the
+ * extfrag files. Nothing without a buddy allocator (upto=memmap).
+ */
+static void smm_walk_zones(struct smm_machine *m, bool populated,
+			   smm_zone_print_fn print, smm_emit_fn emit, void *ctx)
+{
+	int i;
+
+	if (smm_no_buddy(m))
+		return;
+	for (i = 0; i < m->nr_nodes; i++)
+		smm_walk_zones_in_node(m, smm_nth_pgdat(m, i), populated, print,
+				       emit, ctx);
+}
+
 /* node_state(nid, N_MEMORY) */
 static bool smm_node_has_memory(const struct smm_pglist_data *pgdat)
 {
@@ -97,13 +114,7 @@ static void smm_frag_show_print(struct smm_machine *m __always_unused,
 /* frag_show(): one line per populated zone, free blocks per order. */
 void smm_show_buddyinfo(struct smm_machine *m, smm_emit_fn emit, void *ctx)
 {
-	int i;
-
-	if (smm_no_buddy(m))
-		return;
-	for (i = 0; i < m->nr_nodes; i++)
-		smm_walk_zones_in_node(m, smm_nth_pgdat(m, i), true,
-				       smm_frag_show_print, emit, ctx);
+	smm_walk_zones(m, true, smm_frag_show_print, emit, ctx);
 }
 
 /* ---- /proc/pagetypeinfo ------------------------------------------------- */
@@ -268,13 +279,7 @@ static void smm_zoneinfo_show_print(struct smm_machine *m,
 /* zoneinfo_show(): every zone, populated or not. */
 void smm_show_zoneinfo(struct smm_machine *m, smm_emit_fn emit, void *ctx)
 {
-	int i;
-
-	if (smm_no_buddy(m))
-		return;
-	for (i = 0; i < m->nr_nodes; i++)
-		smm_walk_zones_in_node(m, smm_nth_pgdat(m, i), false,
-				       smm_zoneinfo_show_print, emit, ctx);
+	smm_walk_zones(m, false, smm_zoneinfo_show_print, emit, ctx);
 }
 
 /* ---- debugfs extfrag/ --------------------------------------------------- */
@@ -384,28 +389,16 @@ static void smm_extfrag_show_print(struct smm_machine *m __always_unused,
  * (extfrag_show()): populated zones. The kernel skips memoryless nodes in
  * the first; a shadow node always has memory, so both walk every node.
  */
-static void smm_show_frag(struct smm_machine *m, smm_zone_print_fn print,
-			  smm_emit_fn emit, void *ctx)
-{
-	int i;
-
-	if (smm_no_buddy(m))
-		return;
-	for (i = 0; i < m->nr_nodes; i++)
-		smm_walk_zones_in_node(m, smm_nth_pgdat(m, i), true, print,
-				       emit, ctx);
-}
-
 void smm_show_unusable_index(struct smm_machine *m, smm_emit_fn emit,
 			     void *ctx)
 {
-	smm_show_frag(m, smm_unusable_show_print, emit, ctx);
+	smm_walk_zones(m, true, smm_unusable_show_print, emit, ctx);
 }
 
 void smm_show_extfrag_index(struct smm_machine *m, smm_emit_fn emit,
 			    void *ctx)
 {
-	smm_show_frag(m, smm_extfrag_show_print, emit, ctx);
+	smm_walk_zones(m, true, smm_extfrag_show_print, emit, ctx);
 }
 
 /* ---- free_area ---------------------------------------------------------- */
@@ -446,13 +439,7 @@ static void smm_free_area_print(struct smm_machine *m __always_unused,
  */
 void smm_show_free_area(struct smm_machine *m, smm_emit_fn emit, void *ctx)
 {
-	int i;
-
-	if (smm_no_buddy(m))
-		return;
-	for (i = 0; i < m->nr_nodes; i++)
-		smm_walk_zones_in_node(m, smm_nth_pgdat(m, i), true,
-				       smm_free_area_print, emit, ctx);
+	smm_walk_zones(m, true, smm_free_area_print, emit, ctx);
 }
 
 /* ---- histograms of the event counters ----------------------------------- */
