@@ -387,6 +387,8 @@ static int smm_boot_buddy(struct smm_machine *m, smm_log_fn log, void *ctx)
 
 void smm_machine_teardown(struct smm_machine *m)
 {
+	/* ctl's held allocations name pages of the buddy going away */
+	smm_held_forget(m);
 	smm_page_alloc_teardown(m);
 	smm_memblock_destroy(&m->memblock);
 	memset(m->res, 0, sizeof(m->res));

@@ -413,7 +413,6 @@ static int ctl_reset(struct smm_machine *m, char **tok, int ntok,
 		log(ctx, "ctl: a stress run is going on\n");
 		return -EBUSY;
 	}
-	smm_held_forget(m);
 	smm_machine_teardown(m);
 	m->cfg.upto = upto;
 	return smm_boot(m, log, ctx);

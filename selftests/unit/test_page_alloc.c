@@ -2966,6 +2966,23 @@ TEST(pa_teardown_frees_and_reboot_is_identical)
 	ASSERT_WALK();
 }
 
+TEST(pa_teardown_forgets_held_allocations)
+{
+	unsigned long done;
+
+	/* rmmod and reset tear down with ctl allocations still held */
+	std_machine();
+	ASSERT_EQ(0, smm_held_alloc(m, SMM_GFP_KERNEL, 2, NUMA_NO_NODE, NULL,
+				    "x", 3, &done));
+	ASSERT_EQ(3, m->nr_held);
+	smm_machine_teardown(m);
+	ASSERT_EQ(0, m->nr_held);
+	ASSERT_TRUE(list_empty(&m->held));
+	BOOT();
+	ASSERT_EQ(0, m->nr_held);
+	ASSERT_WALK();
+}
+
 /* ---- determinism and properties ------------------------------------------- */
 
 /* Knuth's MMIX LCG; the top bits are the random ones. */
