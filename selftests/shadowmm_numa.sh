@@ -10,8 +10,10 @@
 #  - gfp=thisnode fails instead of leaving node 0;
 #  - numa_hit + numa_miss over the nodes is the allocations made;
 #  - distance= with an asymmetric matrix shows in zonelists;
-#  - nodes=4 makes four fake nodes with 10/20 distances, and distance=
-#    must then have four rows.
+#  - nodes=4 makes four fake nodes with 10/20 distances; with an
+#    asymmetric distance= node 0's zonelist follows its own row, and once
+#    node 0 is exhausted its next page comes from its nearest node;
+#    distance= must then have four rows.
 
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
@@ -22,7 +24,7 @@ OUT=/tmp/smm-numa.$$
 ktap_print_header
 smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
 [ -d "$SMM_DEBUGFS/node1" ] || { smm_unload; ktap_skip_all "fewer than two shadow nodes"; }
-ktap_set_plan 11
+ktap_set_plan 13
 
 # nstat NODE NAME: one numastat counter
 nstat() {
@@ -150,6 +152,33 @@ if smm_load nodes=4; then
 	smm_unload
 else
 	ktap_test_fail "insmod nodes=4 failed"
+fi
+# Four fake nodes, an asymmetric matrix: node 0's nearest is node 2 (15),
+# then 1 (25), then 3 (35); node 2 sees node 0 at 30, not 15.
+FAKE4="10,25,15,35;25,10,35,15;30,35,10,25;35,15,25,10"
+if smm_load nodes=4 "distance=$FAKE4"; then
+	sed 's/^/# /' "$SMM_DEBUGFS/zonelists"
+	if grep -q '^node 0 fallback: 0(10) 2(15) 1(25) 3(35) ' "$SMM_DEBUGFS/zonelists" &&
+	   grep -q '^node 2 fallback: 2(10) 3(25) 0(30) 1(35) ' "$SMM_DEBUGFS/zonelists"; then
+		ktap_test_pass "nodes=4 asymmetric: node 0 falls back 2, 1, 3; node 2 sees 0 at 30"
+	else
+		ktap_test_fail "nodes=4 asymmetric: unexpected zonelists"
+	fi
+	# exhaust node 0 without falling back, then ask node 0 again
+	smm_ctl "alloc order=0 count=100000 nid=0 gfp=kernel|thisnode tag=fill" 2>/dev/null
+	smm_ctl "alloc order=0 nid=0 gfp=kernel tag=next"
+	node=$(last_node)
+	if [ "$node" = "2" ] && [ "$(nstat 2 numa_miss)" -ge 1 ] &&
+	   [ "$(nstat 0 numa_foreign)" -ge 1 ]; then
+		ktap_test_pass "node 0 exhausted: the next page comes from the nearest node, 2"
+	else
+		ktap_test_fail "node 0 exhausted: next page on node '$node'"
+	fi
+	smm_ctl "free all"
+	smm_unload
+else
+	ktap_test_fail "insmod nodes=4 distance=$FAKE4 failed"
+	ktap_test_fail "nodes=4 asymmetric fallback (not loaded)"
 fi
 dmesg -c >/dev/null
 if smm_load nodes=4 "distance=10,20;20,10" 2>/dev/null; then
