@@ -165,6 +165,8 @@ smm_loaded() {
 	[ -d /sys/module/shadowmm ]
 }
 
+# Parameters are optional: smm_load alone loads the defaults.
+# shellcheck disable=SC2120
 smm_load() {
 	insmod "$SMM_KO" "$@"
 }
