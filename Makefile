@@ -8,7 +8,8 @@
 #   make check      setup + style + unit + module (W=1 -Werror, sparse) + dkms + vm-test
 #   make demo       setup + build + a guest that shows the pipeline
 #   make vm         an interactive guest shell with the module inside
-#   make style      checkpatch.pl --strict over every source file
+#   make style      checkpatch.pl --strict over every source file, shellcheck,
+#                   README.rst through docutils
 
 KERNEL ?= $(shell scripts/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KERNEL)/build
@@ -54,6 +55,7 @@ unit:
 style:
 	@echo "[style] checkpatch.pl --strict"
 	$(CHECKPATCH) $(SOURCES)
+	scripts/lint.sh
 
 dkms-test: module
 	scripts/dkms-test.sh

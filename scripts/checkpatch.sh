@@ -13,7 +13,10 @@ cache=${SHADOWMM_CACHE:-$HOME/.cache/shadowmm}/checkpatch
 pl=${CHECKPATCH_PL:-$cache/scripts/checkpatch.pl}
 
 if [ ! -x "$pl" ]; then
-	tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | sort -V | tail -n 1)
+	# 6.1's checkpatch (the version the module follows), else the newest
+	tarball=/usr/src/linux-source-6.1.tar.xz
+	[ -f "$tarball" ] ||
+		tarball=$(find /usr/src -maxdepth 1 -name 'linux-source-*.tar.xz' | sort -V | tail -n 1)
 	if [ -z "$tarball" ]; then
 		echo "[style] no checkpatch.pl: install linux-source-6.1 (scripts/setup.sh)" >&2
 		exit 1

@@ -40,11 +40,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 #                       (debug-kernel lane: dwarves = pahole for BTF)
 #   sparse dkms         `make check` (C=2) and the dkms packaging
 #   linux-source-6.1 perl  checkpatch.pl for `make style` (scripts/checkpatch.sh)
+#   python3-docutils, shellcheck  `make style`: README.rst and shell scripts
 #   coreutils           timeout(1) around qemu (essential, listed for clarity)
 packages="linux-image-amd64 linux-headers-amd64 qemu-system-x86
 	busybox-static kmod bpftrace cpio make gcc libc6-dev sparse dkms
 	xz-utils bc flex bison libelf-dev libssl-dev dwarves coreutils
-	linux-source-6.1 perl ${SHADOWMM_EXTRA_PACKAGES:-}"
+	linux-source-6.1 perl shellcheck python3-docutils
+	${SHADOWMM_EXTRA_PACKAGES:-}"
 
 # One dpkg-query for the whole list: "NAME STATUS" of the packages dpkg
 # knows (the others are missing too).

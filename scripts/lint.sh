@@ -1,0 +1,22 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lint.sh - the non-C half of `make style`: shellcheck over scripts/ and
+# the guest selftests (sh -n too, via selftests/Makefile), and README.rst
+# parsed by docutils with warnings as errors, so its tables stay tables.
+set -eu
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+shellcheck -x scripts/*.sh
+make -s -C selftests check
+python3 - README.rst <<'PY'
+import sys
+import docutils.core
+src = open(sys.argv[1]).read()
+docutils.core.publish_string(src, writer_name="null",
+                             settings_overrides={"report_level": 2,
+                                                 "halt_level": 2})
+PY
+echo "[style] shellcheck, sh -n and README.rst clean"
