@@ -166,8 +166,19 @@ smm_loaded() {
 }
 
 # Parameters are optional: smm_load alone loads the defaults.
+# SMM_DEFAULT_PARAMS (e.g. region=cma; the debug lane passes it on the
+# kernel command line, which hands it to init's environment) is added when
+# the call names no region=.
 # shellcheck disable=SC2120
 smm_load() {
+	if [ -n "${SMM_DEFAULT_PARAMS:-}" ]; then
+		for _smm_a in "$@"; do
+			case $_smm_a in region=*) insmod "$SMM_KO" "$@"; return ;; esac
+		done
+		# shellcheck disable=SC2086
+		insmod "$SMM_KO" $SMM_DEFAULT_PARAMS "$@"
+		return
+	fi
 	insmod "$SMM_KO" "$@"
 }
 
