@@ -133,18 +133,11 @@ for t in "${tests[@]}"; do
 	group_tests[$key]="${group_tests[$key]} $t"
 done
 
-# build/vm is shared by every run from this checkout (see scripts/vm.sh):
-# hold its lock for all boots, or work in a private directory.
-mkdir -p "$vmdir"
-exec 9>>"$vmdir/.lock"
-if flock -n 9; then
-	workdir=$vmdir
-else
-	workdir="$vmdir/run.$$"
-	log "build/vm is in use by another run: working in $workdir"
-	mkdir -p "$workdir"
-	trap 'rm -rf "$workdir/initrd.cpio" "$workdir/initrd.cpio.base" "$workdir/initramfs-run.cpio" "$workdir/initramfs-root"' EXIT
-fi
+# build/vm is shared by every run from this checkout: hold its lock for all
+# boots (the vm.sh calls below get --workdir), or work in a private one.
+# shellcheck source=scripts/vm-workdir.sh
+. "$here/vm-workdir.sh"
+vm_workdir "$vmdir"
 biglog="$workdir/vm-test.log"
 : >"$biglog"
 

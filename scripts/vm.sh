@@ -183,22 +183,11 @@ fi
 [ -z "$extra_tests" ] || mk_args+=(--extra-tests "$extra_tests")
 
 # --- work directory ---------------------------------------------------------
-# build/vm is shared by every run from this checkout: whoever holds its
-# lock (fd 9, released when the run exits) uses it; a concurrent run works
-# in a private directory (the 200 MB initramfs is copied instead of reused).
+# build/vm or a private directory: see scripts/vm-workdir.sh.
 if [ -z "$workdir" ]; then
-	mkdir -p "$vmdir"
-	# Private directories of runs a day old are gone.
-	find "$vmdir" -maxdepth 1 -name 'run.*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
-	exec 9>>"$vmdir/.lock"
-	if flock -n 9; then
-		workdir=$vmdir
-	else
-		workdir="$vmdir/run.$$"
-		log "build/vm is in use by another run: working in $workdir"
-		mkdir -p "$workdir"
-		trap 'rm -rf "$workdir/initrd.cpio" "$workdir/initrd.cpio.base" "$workdir/initramfs-run.cpio" "$workdir/initramfs-root"' EXIT
-	fi
+	# shellcheck source=scripts/vm-workdir.sh
+	. "$here/vm-workdir.sh"
+	vm_workdir "$vmdir"
 fi
 [ -n "$logfile" ] || logfile="$workdir/last-console.log"
 [ -n "$dmesgfile" ] || dmesgfile="$workdir/last-dmesg.txt"
