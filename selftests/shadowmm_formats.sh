@@ -141,8 +141,12 @@ fi
 
 # The kind of each line: P S E F T B C; runs of T and C collapsed. (The
 # exact layout of each kind is grep -E's job: not every awk has {n}.)
+# A kernel booted with page_owner=on (the debug lane) adds a section of
+# its own, "Number of mixed blocks" + rows (M C): the shadow has no
+# page_owner, so that section is dropped from the kinds.
 pti_kinds() {
 	awk '
+		/^Number of mixed blocks / { k = k "M"; next }
 		/^Page block order: [0-9]+$/ { k = k "P"; next }
 		/^Pages per block:  [0-9]+$/ { k = k "S"; next }
 		/^$/ { k = k "E"; next }
@@ -159,7 +163,7 @@ pti_kinds() {
 			next
 		}
 		{ k = k "?" }
-		END { print k }' "$1"
+		END { print k }' "$1" | sed 's/EMC//g'
 }
 
 if ! [ -s "$TMP/k.pagetypeinfo" ]; then

@@ -154,6 +154,10 @@ static int cma_acquire(struct smm_region *r, int nid, unsigned long nr_pages)
 			bytes, nid);
 		return -ENOMEM;
 	}
+	/* With one cma= area and no numa_cma=, every node shares it. */
+	if (page_to_nid(page) != nid)
+		pr_info("region: cma: node %d has no CMA area of its own: its chunk is on node %d\n",
+			nid, page_to_nid(page));
 	ret = region_add(r, page_to_pfn(page), nr_pages, 0, handle);
 	if (ret)
 		dma_free_pages(&smm_cma_pdev->dev, bytes, page, handle,
