@@ -5,7 +5,13 @@
 #   make            the module, against KDIR (default: the installed Debian headers)
 #   make unit       the portable core built for userspace with ASan/UBSan + its tests
 #   make vm-test    the guest lane: every selftests/ test inside a QEMU guest
-#   make check      setup + style + unit + module (W=1 -Werror, sparse) + dkms + vm-test
+#                   (TESTS="load ctl" for some; KERNEL=VER for another kernel;
+#                   KERNEL=debug for the debug kernel, numa_cma= boot)
+#   make check-debug  the debug lane: build (cached) a KASAN/lockdep/kmemleak
+#                   CMA kernel from linux-source-6.12, the suite on it twice
+#                   (numa_cma= and cma=)
+#   make check      setup + style + unit + module (W=1 -Werror, sparse) + dkms
+#                   + vm-test on 6.1 and 6.12 + the debug lane
 #   make demo       setup + build + a guest that shows the pipeline
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
@@ -23,8 +29,8 @@ TOP := $(CURDIR)
 SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
-.PHONY: all module clean unit vm-test check check-body demo vm style sparse \
-	dkms-test setup
+.PHONY: all module clean unit vm-test check check-debug demo vm style \
+	sparse dkms-test setup
 
 all: module
 
@@ -60,8 +66,17 @@ style:
 dkms-test: module
 	scripts/dkms-test.sh
 
+ifeq ($(KERNEL),debug)
+vm-test:
+	scripts/check-debug.sh --cma numa $(TESTS)
+else
 vm-test: module
-	scripts/vm-test.sh
+	scripts/vm-test.sh $(TESTS)
+endif
+
+check-debug:
+	@mkdir -p build
+	scripts/check-debug.sh $(TESTS)
 
 demo: setup module
 	scripts/demo.sh

@@ -1,52 +1,94 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# check-debug.sh - the debug lane: the guest suite on a kernel of our own
-# with KASAN, lockdep, kmemleak, DEBUG_VM, DEBUG_LIST and per-node CMA.
+# check-debug.sh - the debug lane: the guest suite with region=cma on a
+# kernel of our own with KASAN, lockdep, kmemleak, DEBUG_VM, DEBUG_LIST and
+# CMA (make check-debug; make vm-test KERNEL=debug is --cma numa).
 #
-# Usage: scripts/check-debug.sh [vm-test.sh options] [TEST...]
+# Usage: scripts/check-debug.sh [options] [TEST...]
 #
-#   1. scripts/build-test-kernel.sh (linux-source-6.12 + scripts/kernel/
-#      debug.config; cached in ${SHADOWMM_CACHE:-~/.cache/shadowmm}: cold
-#      it costs a full kernel build, warm nothing)
+# Options:
+#   --cma numa|single|both   which CMA layouts to boot (default both):
+#                  numa    numa_cma=0:48M,1:48M, an area per node: the whole
+#                          suite
+#                  single  cma=128M, one default area for both nodes: the
+#                          tests that take the region (load, cma, buddy,
+#                          ctl) - the rest do not depend on where it lies
+#                  Both boot with page_owner=on (shadowmm_cma.sh reads it).
+#   --series S, --source DIR, --fragment FILE
+#                  passed to scripts/build-test-kernel.sh (which kernel
+#                  source: Debian's linux-source-S package, default 6.12, or
+#                  an unpacked tree at DIR); the environment variables
+#                  SMM_KERNEL_SERIES and SMM_KERNEL_SOURCE set the first two
+#                  (so that make check and make check-debug take them)
+#   other options (--timeout, --test-timeout, --append ...) go to
+#   scripts/vm-test.sh; TEST as there (default: every test).
+#
+# Steps:
+#   1. scripts/build-test-kernel.sh: cached in ${SHADOWMM_CACHE:-~/.cache/
+#      shadowmm}; cold it costs a full kernel build, warm nothing
 #   2. the module against its build dir, from a copy of the sources in
-#      build/k-debug/ (as check.sh does for a second kernel)
-#   3. scripts/vm-test.sh on that bzImage with
-#          numa_cma=0:48M,1:48M SMM_DEFAULT_PARAMS=region=cma
-#      (a test's smm_load without region= loads region=cma, see
-#      selftests/lib.sh) and scripts/kernel/tests/ added: shadowmm_cma.sh
-#      (the region is CMA: pfns inside the areas, `used` moves exactly) and
-#      shadowmm_zz_kmemleak.sh (last: kmemleak scan clean, lockdep on).
-#      vm-test.sh fails on KASAN, BUG:, WARNING: (lockdep splats are
-#      WARNINGs), Oops or a taint.
-# The last line is vm-test.sh's "vm-test: N passed, N failed, N skipped".
+#      build/k-debug/ (scripts/copy-sources.sh)
+#   3. scripts/vm-test.sh on its bzImage, once per CMA layout, with
+#      SMM_DEFAULT_PARAMS=region=cma (a test's smm_load without region=
+#      loads region=cma, see selftests/lib.sh) and scripts/kernel/tests/
+#      added: shadowmm_cma.sh (the region is CMA: pfns inside the areas,
+#      `used` moves exactly) and shadowmm_zz_kmemleak.sh (last: kmemleak
+#      scan clean, lockdep still on). vm-test.sh fails a boot on a KASAN
+#      report, BUG:, WARNING: (lockdep splats are WARNINGs), Oops or taint.
+#
+# Guest: 2 nodes of 768 MiB, movablecore=768M. KASAN's shadow (1/8 of RAM)
+# and the CMA areas are memblock allocations at the top of each node, which
+# is where movablecore= puts ZONE_MOVABLE: the stock lane's 256M would leave
+# region=contig no free window.
+#
+# The last line is "check-debug: N passed, N failed, N skipped", summed over
+# the boots; exit status non-zero when any boot failed.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
 t0=$(date +%s)
 log() { echo "=== [check-debug] $* ($(($(date +%s) - t0)) s)"; }
+usage() { awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); print; next } NR > 3 { exit }' "$0"; }
+
+cma=both
+kernel_args=()
+[ -z "${SMM_KERNEL_SERIES:-}" ] || kernel_args+=(--series "$SMM_KERNEL_SERIES")
+[ -z "${SMM_KERNEL_SOURCE:-}" ] || kernel_args+=(--source "$SMM_KERNEL_SOURCE")
+vm_args=()
+names=()
+while [ $# -gt 0 ]; do
+	case $1 in
+	--cma)
+		case ${2:-} in numa | single | both) cma=$2 ;;
+		*) echo "check-debug: --cma wants numa, single or both" >&2; exit 2 ;;
+		esac
+		shift 2 ;;
+	--series | --source | --fragment)
+		[ $# -ge 2 ] || { echo "check-debug: $1 needs a value" >&2; exit 2; }
+		kernel_args+=("$1" "$2"); shift 2 ;;
+	-h | --help) usage; exit 0 ;;
+	--no-bpftrace) vm_args+=("$1"); shift ;;
+	-*)
+		[ $# -ge 2 ] || { echo "check-debug: $1 needs a value" >&2; exit 2; }
+		vm_args+=("$1" "$2"); shift 2 ;;
+	*) names+=("$1"); shift ;;
+	esac
+done
 
 log "kernel"
-kdir=$(scripts/build-test-kernel.sh | tee /dev/stderr | sed -n 's/^kernel: //p')
+scripts/build-test-kernel.sh "${kernel_args[@]}"
+kdir=$(scripts/build-test-kernel.sh "${kernel_args[@]}" --print-dir 2>/dev/null)
 if [ -z "$kdir" ] || [ ! -f "$kdir/DONE" ]; then
 	echo "check-debug: the test kernel did not build"
+	echo "check-debug: 0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
 release=$(cat "$kdir/release")
 
-# The module's sources in build/k-debug/; only changed files are copied.
 d=build/k-debug
-mkdir -p "$d/build"
-(cd "$d" && find include src debugfs -type f -name '*.[ch]' 2>/dev/null) |
-	while IFS= read -r f; do [ -e "$f" ] || rm -f "$d/$f"; done
-find Kbuild Makefile include src debugfs -type f \
-	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) |
-	while IFS= read -r f; do
-		cmp -s "$f" "$d/$f" && continue
-		case "$f" in */*) mkdir -p "$d/${f%/*}" ;; esac
-		cp "$f" "$d/$f"
-	done
+scripts/copy-sources.sh "$d"
 log "module against $kdir/build ($release)"
 # tinyconfig leaves FRAME_WARN at 1024; KASAN_STACK redzones push ctl.c's
 # smm_ctl_exec to ~1.5 KiB. Debian's kernels (and 64-bit defconfig) warn
@@ -54,13 +96,38 @@ log "module against $kdir/build ($release)"
 if ! make -s -C "$d" --no-print-directory module KERNEL="$release" KDIR="$kdir/build" \
 	CONFIG_FRAME_WARN=2048; then
 	echo "check-debug: the module did not build"
+	echo "check-debug: 0 passed, 1 failed, 0 skipped"
 	exit 1
 fi
 
-log "vm-test"
-scripts/vm-test.sh --kernel "$release" --kernel-image "$kdir/bzImage" \
-	--module "$top/$d/shadowmm.ko" --extra-tests "$top/scripts/kernel/tests" \
-	--append "numa_cma=0:48M,1:48M SMM_DEFAULT_PARAMS=region=cma" "$@"
-rc=$?
-log "done (exit $rc)"
-exit "$rc"
+passed=0 failed=0 skipped=0 rc=0
+boot() { # NAME CMA-ARGS [TEST...]
+	local name=$1 args=$2 line p f s
+	shift 2
+	log "vm-test ($name: $args)"
+	scripts/vm-test.sh --kernel "$release" --kernel-image "$kdir/bzImage" \
+		--module "$top/$d/shadowmm.ko" --extra-tests "$top/scripts/kernel/tests" \
+		--mem 768 --movablecore 768M \
+		--append "$args page_owner=on SMM_DEFAULT_PARAMS=region=cma" "${vm_args[@]}" "$@" |
+		tee "build/check-debug-$name.log"
+	[ "${PIPESTATUS[0]}" -eq 0 ] || rc=1
+	line=$(grep -E '^vm-test: [0-9]+ passed' "build/check-debug-$name.log" | tail -n 1)
+	if [ -z "$line" ]; then
+		failed=$((failed + 1))
+		return
+	fi
+	read -r _ p _ f _ s _ <<<"$line"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+case $cma in numa | both) boot numa-cma "numa_cma=0:48M,1:48M" "${names[@]}" ;; esac
+if [ "$cma" != numa ]; then
+	single=("${names[@]}")
+	[ ${#single[@]} -gt 0 ] || single=(load cma buddy ctl zz_kmemleak)
+	boot single-cma "cma=128M" "${single[@]}"
+fi
+log "done"
+echo "check-debug: $passed passed, $failed failed, $skipped skipped"
+[ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]

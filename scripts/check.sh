@@ -21,6 +21,11 @@
 # installed is skipped with a message (scripts/setup.sh installs 6.12 when
 # the archive has it). style, unit, dkms and the determinism check (which
 # replays the first kernel's guest workload) run once.
+#
+# Last, the debug lane (scripts/check-debug.sh: a KASAN/lockdep/kmemleak
+# CMA kernel built from linux-source-6.12, cached; the suite with
+# region=cma). SMM_DEBUG_LANE=0 leaves it out, saying so: for quick local
+# runs only, CI runs it.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -86,24 +91,6 @@ for s in $series; do
 done
 echo "=== [check] kernels: $kernels"
 
-# copy_sources VER: build/k-VER/ gets the module's sources. Only files whose
-# content differs are copied (and so get a new mtime): kbuild rebuilds what
-# changed since the last run, and never misses an edit for its mtime.
-# Sources gone from the tree go from the copy.
-copy_sources() {
-	local d=build/k-$1 f
-	mkdir -p "$d/build"
-	(cd "$d" && find include src debugfs -type f -name '*.[ch]' 2>/dev/null) |
-		while IFS= read -r f; do [ -e "$f" ] || rm -f "$d/$f"; done
-	find Kbuild Makefile include src debugfs -type f \
-		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) |
-		while IFS= read -r f; do
-			cmp -s "$f" "$d/$f" && continue
-			case "$f" in */*) mkdir -p "$d/${f%/*}" ;; esac
-			cp "$f" "$d/$f"
-		done
-}
-
 stage style make -s style
 count_stage style $?
 stage unit make -s unit
@@ -119,7 +106,7 @@ for k in $kernels; do
 	else
 		dir=build/k-$k
 		module_path[$k]=$top/$dir/shadowmm.ko
-		copy_sources "$k"
+		scripts/copy-sources.sh "$dir"
 	fi
 	stage "module-$ks" make -s -C "$dir" --no-print-directory module KERNEL="$k"
 	rc=$?
@@ -154,6 +141,13 @@ for k in $kernels; do
 		count_tests determinism $?
 	fi
 done
+
+if [ "${SMM_DEBUG_LANE:-1}" = 0 ]; then
+	echo "=== [check] debug lane left out (SMM_DEBUG_LANE=0)"
+else
+	stage debug scripts/check-debug.sh
+	count_tests debug $?
+fi
 
 echo "=== [check] done in $(($(date +%s) - t0)) s${failed_stages:+; failed:$failed_stages}"
 echo "check: $passed passed, $failed failed"

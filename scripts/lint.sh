@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lint.sh - the non-C half of `make style`: shellcheck over scripts/ and
-# the guest selftests (sh -n too, via selftests/Makefile), and README.rst
+# the guest selftests (sh -n too, via selftests/Makefile; the debug lane's
+# scripts/kernel/tests/ run beside selftests/lib.sh in the guest), README.rst
 # parsed by docutils with warnings as errors, so its tables stay tables.
 set -eu
 
@@ -11,6 +12,11 @@ cd "$top"
 
 shellcheck -x scripts/*.sh
 make -s -C selftests check
+for f in scripts/kernel/tests/*.sh; do
+	sh -n "$f"
+	busybox sh -n "$f"
+done
+shellcheck -s sh -x -P selftests scripts/kernel/tests/*.sh
 python3 - README.rst <<'PY'
 import sys
 import docutils.core
