@@ -7,7 +7,9 @@
 #  - memblock.memory is exactly the union of the chunks, per node;
 #  - every node's memory map is reserved and sized pages x sizeof(page);
 #  - the boot reservations are in memblock.reserved;
-#  - rmmod gives every page back (MemFree within 1 MiB).
+#  - rmmod gives every page back (MemFree within 1 MiB);
+#  - auto takes the first backend, in the order cma, contig, pages, that
+#    loaded on its own here.
 # cma is one of the backends where the kernel has a CMA area (the debug
 # lane); on a kernel without CMA it is expected to refuse cleanly.
 
@@ -31,7 +33,7 @@ KASAN=0
 grep -qw kasan_report /proc/kallsyms 2>/dev/null && KASAN=1
 
 ktap_print_header
-ktap_set_plan $((1 + 7 * NBACKENDS))
+ktap_set_plan $((2 + 7 * NBACKENDS))
 
 # hex/decimal to decimal (busybox ash arithmetic is 64-bit)
 dec() { echo $(($1)); }
@@ -104,11 +106,23 @@ check_backend() {
 		for t in load region memory memmap boot unload memfree; do
 			ktap_test_fail "$be: $t (insmod failed)"
 		done
+		[ "$be" != auto ] || ktap_test_fail "auto: took no backend"
 		return
 	fi
 	ktap_test_pass "$be: insmod"
 
 	got=$(sed -n 's/^backend \([a-z]*\) .*/\1/p' "$SMM_DEBUGFS/region")
+	# BACKENDS lists the others in auto's order: auto must take the
+	# first of them that loaded on its own.
+	if [ "$be" = auto ]; then
+		if [ -n "$first_ok" ] && [ "$got" = "$first_ok" ]; then
+			ktap_test_pass "auto took $got, the first backend that loads"
+		else
+			ktap_test_fail "auto took '$got', not the first backend that loads ('$first_ok')"
+		fi
+	elif [ -z "$first_ok" ]; then
+		first_ok=$be
+	fi
 	nchunks=$(sed -n 's/^backend [a-z]* chunks \([0-9]*\) .*/\1/p' "$SMM_DEBUGFS/region")
 	if [ "$(logged_chunks "$got" "$nchunks")" = "$(debugfs_chunks)" ] &&
 	   [ "$nchunks" -gt 0 ]; then
@@ -167,6 +181,7 @@ check_backend() {
 	fi
 }
 
+first_ok=""
 for be in $BACKENDS; do
 	check_backend "$be"
 done
