@@ -28,7 +28,8 @@
 #   1. scripts/build-test-kernel.sh: cached in ${SHADOWMM_CACHE:-~/.cache/
 #      shadowmm}; cold it costs a full kernel build, warm nothing
 #   2. the module against its build dir, from a copy of the sources in
-#      build/k-debug/ (scripts/copy-sources.sh)
+#      build/k-debug/ (scripts/copy-sources.sh; emptied when the kernel
+#      build it was made for is not this one)
 #   3. scripts/vm-test.sh on its bzImage, once per CMA layout, with
 #      SMM_DEFAULT_PARAMS=region=cma (a test's smm_load without region=
 #      loads region=cma, see selftests/lib.sh) and scripts/kernel/tests/
@@ -87,7 +88,16 @@ if [ -z "$kdir" ] || [ ! -f "$kdir/DONE" ]; then
 fi
 release=$(cat "$kdir/release")
 
+# A module built against another build of the kernel (another fragment or
+# source) would link, but its BTF would not match this vmlinux's and
+# insmod would refuse it; kbuild does not see that, so start afresh.
 d=build/k-debug
+kid="$kdir $(cat "$kdir/DONE")"
+if [ "$(cat "$d/.kernel" 2>/dev/null)" != "$kid" ]; then
+	rm -rf "$d"
+	mkdir -p "$d"
+	echo "$kid" >"$d/.kernel"
+fi
 scripts/copy-sources.sh "$d"
 log "module against $kdir/build ($release)"
 # tinyconfig leaves FRAME_WARN at 1024; KASAN_STACK redzones push ctl.c's
