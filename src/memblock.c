@@ -665,6 +665,19 @@ static inline phys_addr_t smm_gap_end(struct smm_memblock_type *type,
 	return SMM_PHYS_ADDR_MAX;
 }
 
+/* Report one range of a walk; every out pointer may be NULL. */
+static inline void smm_range_out(phys_addr_t start, phys_addr_t end, int nid,
+				 phys_addr_t *out_start, phys_addr_t *out_end,
+				 int *out_nid)
+{
+	if (out_start)
+		*out_start = start;
+	if (out_end)
+		*out_end = end;
+	if (out_nid)
+		*out_nid = nid;
+}
+
 void smm__next_mem_range(struct smm_memblock *mb, u64 *idx, int nid,
 			 enum smm_memblock_flags flags,
 			 struct smm_memblock_type *type_a,
@@ -686,12 +699,8 @@ void smm__next_mem_range(struct smm_memblock *mb, u64 *idx, int nid,
 			continue;
 
 		if (!type_b) {
-			if (out_start)
-				*out_start = m_start;
-			if (out_end)
-				*out_end = m_end;
-			if (out_nid)
-				*out_nid = m->nid;
+			smm_range_out(m_start, m_end, m->nid, out_start, out_end,
+				      out_nid);
 			*idx = smm_pack_idx(idx_a + 1, idx_b);
 			return;
 		}
@@ -704,12 +713,9 @@ void smm__next_mem_range(struct smm_memblock *mb, u64 *idx, int nid,
 			if (r_start >= m_end)
 				break;
 			if (m_start < r_end) {
-				if (out_start)
-					*out_start = max(m_start, r_start);
-				if (out_end)
-					*out_end = min(m_end, r_end);
-				if (out_nid)
-					*out_nid = m->nid;
+				smm_range_out(max(m_start, r_start),
+					      min(m_end, r_end), m->nid,
+					      out_start, out_end, out_nid);
 				/* whichever ends first is done with */
 				if (m_end <= r_end)
 					idx_a++;
@@ -750,12 +756,8 @@ void smm__next_mem_range_rev(struct smm_memblock *mb, u64 *idx, int nid,
 			continue;
 
 		if (!type_b) {
-			if (out_start)
-				*out_start = m_start;
-			if (out_end)
-				*out_end = m_end;
-			if (out_nid)
-				*out_nid = m->nid;
+			smm_range_out(m_start, m_end, m->nid, out_start, out_end,
+				      out_nid);
 			*idx = smm_pack_idx(idx_a - 1, idx_b);
 			return;
 		}
@@ -768,12 +770,9 @@ void smm__next_mem_range_rev(struct smm_memblock *mb, u64 *idx, int nid,
 			if (r_end <= m_start)
 				break;
 			if (m_end > r_start) {
-				if (out_start)
-					*out_start = max(m_start, r_start);
-				if (out_end)
-					*out_end = min(m_end, r_end);
-				if (out_nid)
-					*out_nid = m->nid;
+				smm_range_out(max(m_start, r_start),
+					      min(m_end, r_end), m->nid,
+					      out_start, out_end, out_nid);
 				/* whichever starts last is done with */
 				if (m_start >= r_start)
 					idx_a--;
