@@ -31,7 +31,8 @@
 #     BUG:|WARNING:|Oops|Call Trace|general protection|[Kk]ernel panic|UBSAN|KASAN
 # (offending lines shown), or a kernel taint of B, D, W or L (bad page, oops,
 # warning, soft lockup). Exit 2 on bad usage or when there is no test.
-# The last line is always
+# Before it, "[vm-test] cases: N ok, N not ok, N skipped" counts the KTAP
+# cases inside the tests. The last line is always
 #     vm-test: N passed, N failed, N skipped
 # The full console of every boot goes to build/vm/vm-test.log (to
 # build/vm/run.PID/vm-test.log when another run holds build/vm).
@@ -234,5 +235,12 @@ if [ ${#problems[@]} -gt 0 ]; then
 	for m in "${problems[@]}"; do log "FAIL: $m"; done
 fi
 tr -d '\r' <"$biglog" | grep -E '^not ok [0-9]+ selftests: shadowmm: ' | sed 's/^/[vm-test] /' || true
+# The KTAP cases inside the tests ("# ok N ..."), for scale: the totals
+# below count test scripts.
+tr -d '\r' <"$biglog" | awk '
+	/SMM-DMESG-BEGIN/ { indm = 1 } /SMM-DMESG-END/ { indm = 0; next } indm { next }
+	/^# ok [0-9]+ / { if ($0 ~ /# SKIP/) s++; else p++; next }
+	/^# not ok [0-9]+ / { f++ }
+	END { printf "[vm-test] cases: %d ok, %d not ok, %d skipped\n", p, f, s }'
 echo "vm-test: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ] && [ ${#problems[@]} -eq 0 ]
