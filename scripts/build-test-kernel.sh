@@ -89,8 +89,13 @@ else
 		[ "$print_dir" -eq 0 ] || die "$pkg is not installed"
 		[ "$(id -u)" -eq 0 ] || die "$tarball missing: apt-get install $pkg"
 		log "installing $pkg"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$pkg" >/dev/null ||
-			die "apt-get install $pkg failed"
+		export DEBIAN_FRONTEND=noninteractive
+		# apt's lists may predate the package: one update, then again
+		if ! apt-get install -y --no-install-recommends "$pkg" >/dev/null; then
+			apt-get update >/dev/null || die "apt-get update failed"
+			apt-get install -y --no-install-recommends "$pkg" >/dev/null ||
+				die "apt-get install $pkg failed"
+		fi
 	fi
 	pkgver=$(dpkg-query -W -f '${Version}' "$pkg" 2>/dev/null) || pkgver=$(stat -c %s-%Y "$tarball")
 	dir=$cache/kernel-$(echo "$pkgver" | tr -c 'A-Za-z0-9.+\n-' _)-$hash
