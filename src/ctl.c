@@ -361,8 +361,9 @@ static int ctl_memblock_set(struct smm_machine *m, char **tok, int ntok,
 	return 0;
 }
 
-static int ctl_memblock(struct smm_machine *m, char **tok, int ntok,
-			smm_log_fn log, void *ctx)
+static noinline_for_stack int
+ctl_memblock(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
+	     void *ctx)
 {
 	if (!m->booted) {
 		log(ctx, "ctl: no machine (reset failed?)\n");
@@ -392,8 +393,9 @@ static int ctl_memblock(struct smm_machine *m, char **tok, int ntok,
 	return -EINVAL;
 }
 
-static int ctl_reset(struct smm_machine *m, char **tok, int ntok,
-		     smm_log_fn log, void *ctx)
+static noinline_for_stack int
+ctl_reset(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
+	  void *ctx)
 {
 	struct smm_ctl_arg args[] = { { .key = "upto", .is_str = true } };
 	int upto = m->cfg.upto;
@@ -659,8 +661,9 @@ static int ctl_workload(struct smm_machine *m, char **tok, int ntok,
 	return ret;
 }
 
-static int ctl_buddy(struct smm_machine *m, char **tok, int ntok,
-		     smm_log_fn log, void *ctx)
+static noinline_for_stack int
+ctl_buddy(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
+	  void *ctx)
 {
 	int ret = need_buddy(m, log, ctx);
 

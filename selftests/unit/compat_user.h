@@ -54,6 +54,7 @@ typedef uint64_t phys_addr_t;
 
 #define __always_unused		__attribute__((unused))
 #define __maybe_unused		__attribute__((unused))
+#define noinline_for_stack	__attribute__((noinline))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
