@@ -5,8 +5,8 @@
 # linux-source-<series> package (or a kernel tree of your own, --source):
 # `make tinyconfig` + a config fragment kept in the repo (default
 # scripts/kernel/debug.config), cached outside the clone, keyed by the
-# source package version (or the tree's path and kernelversion) and the
-# fragment's hash.
+# source package version (or the tree's path and kernelversion) and a
+# hash of the fragment's option lines.
 #
 # Usage: scripts/build-test-kernel.sh [options]
 #
@@ -72,7 +72,8 @@ while [ $# -gt 0 ]; do
 done
 [ -r "$fragment" ] || die "no fragment $fragment"
 
-hash=$(sha256sum "$fragment" | cut -c1-12)
+# The key hashes the option lines only: a comment edit costs no rebuild.
+hash=$(grep -E '^CONFIG_|^# CONFIG_[A-Za-z0-9_]+ is not set' "$fragment" | sha256sum | cut -c1-12)
 cache=${SHADOWMM_CACHE:-$HOME/.cache/shadowmm}
 if [ -n "$source" ]; then
 	if [ ! -f "$source/Makefile" ] || [ ! -d "$source/mm" ]; then
