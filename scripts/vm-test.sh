@@ -145,6 +145,9 @@ biglog="$workdir/vm-test.log"
 total_pass=0
 total_fail=0
 total_skip=0
+cases_ok=0
+cases_fail=0
+cases_skip=0
 problems=()
 nboot=${#groups[@]}
 b=0
@@ -180,13 +183,19 @@ for key in "${groups[@]}"; do
 		;;
 	esac
 
-	# TAP results of run_guest.sh: unindented lines outside the dmesg dump.
+	# TAP results of run_guest.sh: unindented lines outside the dmesg dump;
+	# the KTAP cases inside the tests are the "# ok N" lines.
 	res=$(tr -d '\r' <"$blog" | awk '
 		/SMM-DMESG-BEGIN/ { indm = 1 } /SMM-DMESG-END/ { indm = 0; next } indm { next }
 		/^ok [0-9]+ selftests: shadowmm: / { if ($0 ~ /# SKIP/) s++; else p++; next }
 		/^not ok [0-9]+ selftests: shadowmm: / { f++; next }
-		END { printf "%d %d %d\n", p, f, s }')
-	read -r p f s <<<"$res"
+		/^# ok [0-9]+ / { if ($0 ~ /# SKIP/) cs++; else cp++; next }
+		/^# not ok [0-9]+ / { cf++ }
+		END { printf "%d %d %d %d %d %d\n", p, f, s, cp, cf, cs }')
+	read -r p f s cp cf cs <<<"$res"
+	cases_ok=$((cases_ok + cp))
+	cases_fail=$((cases_fail + cf))
+	cases_skip=$((cases_skip + cs))
 	missing=$((ntests - p - f - s))
 	if [ "$missing" -gt 0 ]; then
 		problems+=("boot $b: $missing of $ntests test result(s) missing")
@@ -235,12 +244,7 @@ if [ ${#problems[@]} -gt 0 ]; then
 	for m in "${problems[@]}"; do log "FAIL: $m"; done
 fi
 tr -d '\r' <"$biglog" | grep -E '^not ok [0-9]+ selftests: shadowmm: ' | sed 's/^/[vm-test] /' || true
-# The KTAP cases inside the tests ("# ok N ..."), for scale: the totals
-# below count test scripts.
-tr -d '\r' <"$biglog" | awk '
-	/SMM-DMESG-BEGIN/ { indm = 1 } /SMM-DMESG-END/ { indm = 0; next } indm { next }
-	/^# ok [0-9]+ / { if ($0 ~ /# SKIP/) s++; else p++; next }
-	/^# not ok [0-9]+ / { f++ }
-	END { printf "[vm-test] cases: %d ok, %d not ok, %d skipped\n", p, f, s }'
+# For scale: the totals below count test scripts.
+echo "[vm-test] cases: $cases_ok ok, $cases_fail not ok, $cases_skip skipped"
 echo "vm-test: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ] && [ ${#problems[@]} -eq 0 ]
