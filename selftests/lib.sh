@@ -195,6 +195,13 @@ smm_read() {
 	cat "$SMM_DEBUGFS/$1"
 }
 
+# The shadow's node ids, ascending, one a line (its debugfs node<N> dirs).
+smm_nodes() {
+	(cd "$SMM_DEBUGFS" && for d in node[0-9]*; do
+		[ -d "$d" ] && echo "${d#node}"
+	done) | sort -n
+}
+
 smm_require_module() {
 	[ -f "$SMM_KO" ] || ktap_skip_all "no module at $SMM_KO"
 }

@@ -24,9 +24,9 @@ OUT=/tmp/smm-numa.$$
 ktap_print_header
 smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
 if [ ! -d "$SMM_DEBUGFS/node0" ] || [ ! -d "$SMM_DEBUGFS/node1" ]; then
-	on=$(cd "$SMM_DEBUGFS" && echo node[0-9]*)
+	on=$(smm_nodes | tr '\n' ' ')
 	smm_unload
-	ktap_skip_all "the region has memory on $on only: these cases need shadow nodes 0 and 1"
+	ktap_skip_all "the shadow has node(s) ${on% } only: these cases need nodes 0 and 1"
 fi
 ktap_set_plan 13
 

@@ -21,7 +21,7 @@ ktap_print_header
 smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
 [ -d "$TR/events/shadowmm" ] || ktap_skip_all "no shadowmm events in tracefs"
 
-nodes=$(cd "$SMM_DEBUGFS" && for d in node[0-9]*; do echo "${d#node}"; done | sort -n)
+nodes=$(smm_nodes)
 A=$(echo "$nodes" | sed -n 1p)
 B=$(echo "$nodes" | sed -n 2p)
 
