@@ -4,12 +4,14 @@
  * src/ctl.c under smm_lock. The outcome is explained in dmesg; the write
  * returns the command's error, so `echo bad > ctl` fails visibly.
  *
- * `stress ms=N [seed=S]` is the one command handled here: it runs for a
- * while, with smm_lock dropped so that debugfs stays readable meanwhile.
+ * `stress ms=N [seed=S]`, parsed by the same grammar, is run here: it
+ * goes on for a while with smm_lock dropped, so that debugfs stays
+ * readable meanwhile.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/debugfs.h>
 #include <linux/fs.h>
-#include <linux/ctype.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -17,43 +19,23 @@
 #include "shadowmm/ctl.h"
 #include "debugfs.h"
 
-#define SMM_STRESS_MAX_MS	60000
-
-static int smm_ctl_stress(char *args)
+/* `stress`: the threads run with smm_lock dropped, m->busy set. */
+static int smm_ctl_stress(unsigned int ms, u32 seed)
 {
-	unsigned int ms = 0, seed = 1;
 	struct smm_machine *m;
-	char *tok;
-	int ret;
-
-	while ((tok = strsep(&args, " \t\n"))) {
-		if (!*tok)
-			continue;
-		if (!strncmp(tok, "ms=", 3) && !ms) {
-			if (kstrtouint(tok + 3, 0, &ms) || !ms || ms > SMM_STRESS_MAX_MS)
-				return -EINVAL;
-		} else if (!strncmp(tok, "seed=", 5)) {
-			if (kstrtouint(tok + 5, 0, &seed))
-				return -EINVAL;
-		} else {
-			return -EINVAL;
-		}
-	}
-	if (!ms) {
-		pr_info("ctl: stress needs ms=1..%d\n", SMM_STRESS_MAX_MS);
-		return -EINVAL;
-	}
+	int ret = 0;
 
 	mutex_lock(&smm_lock);
 	m = smm_machine;
-	if (!m || !m->booted || m->cfg.upto != SMM_UPTO_BUDDY)
+	if (!m || !m->booted || m->cfg.upto != SMM_UPTO_BUDDY) {
+		pr_info("ctl: no buddy allocator (reset upto=buddy)\n");
 		ret = -EINVAL;
-	else if (m->busy)
+	} else if (m->busy) {
+		pr_info("ctl: stress is already running\n");
 		ret = -EBUSY;
-	else
-		ret = 0;
-	if (!ret)
+	} else {
 		m->busy = true;
+	}
 	mutex_unlock(&smm_lock);
 	if (ret)
 		return ret;
@@ -70,18 +52,34 @@ static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
 	char buf[SMM_CTL_MAX + 1];
+	unsigned int ms;
+	u32 seed;
 	int ret;
 
-	if (*ppos || !count || count > SMM_CTL_MAX)
+	if (*ppos) {
+		pr_info("ctl: write the whole command at offset 0\n");
 		return -EINVAL;
+	}
+	if (!count) {
+		pr_info("ctl: empty command\n");
+		return -EINVAL;
+	}
+	if (count > SMM_CTL_MAX) {
+		pr_info("ctl: command longer than %d bytes\n", SMM_CTL_MAX);
+		return -EINVAL;
+	}
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	if (strlen(buf) != count)
-		return -EINVAL;		/* an embedded NUL */
+	if (strlen(buf) != count) {
+		pr_info("ctl: a NUL byte inside the command\n");
+		return -EINVAL;
+	}
 
-	if (!strncmp(buf, "stress", 6) && (!buf[6] || isspace(buf[6]))) {
-		ret = smm_ctl_stress(buf + 6);
+	ret = smm_ctl_parse_stress(buf, &ms, &seed, smm_log_printk, NULL);
+	if (ret) {
+		if (ret > 0)
+			ret = smm_ctl_stress(ms, seed);
 		return ret ? ret : count;
 	}
 

@@ -7,6 +7,7 @@
 #include <linux/string.h>
 
 #include "shadowmm/vmstat.h"
+#include "shadowmm/views.h"
 #include "debugfs.h"
 
 static struct dentry *smm_dbg_root;

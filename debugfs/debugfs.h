@@ -7,7 +7,7 @@
 #define _SHADOWMM_DEBUGFS_H
 
 #include <linux/seq_file.h>
-#include "../src/smm_module.h"
+#include "shadowmm/kernel/module.h"
 
 struct smm_dbg_view {
 	const char *path;	/* relative to the shadowmm directory */

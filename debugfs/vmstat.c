@@ -2,9 +2,11 @@
 /*
  * The views of stage 2: the buddy allocator in the kernel's /proc and
  * debugfs extfrag formats, the shadow's own tables and histograms, the
- * rmqueue ring and the consistency check (src/vmstat.c prints them all).
+ * rmqueue ring and the consistency check (src/mm/vmstat.c, src/views.c
+ * and src/check.c print them).
  */
 #include "shadowmm/vmstat.h"
+#include "shadowmm/views.h"
 #include "debugfs.h"
 
 #define SMM_VMSTAT_VIEW(name)						\

@@ -263,79 +263,6 @@ static void smm_boot_collect_nodes(struct smm_machine *m)
 			m->node_ids[m->nr_nodes++] = nid;
 }
 
-/*
- * memmap_alloc(): the memory map comes from memblock itself, raw (not
- * zeroed), and is poisoned so that a struct page used before it is
- * initialised stands out, as with CONFIG_DEBUG_VM's page_init_poison().
- */
-static void *smm_memmap_alloc(struct smm_memblock *mb, phys_addr_t size,
-			      phys_addr_t align, phys_addr_t min_addr, int nid,
-			      bool exact_nid)
-{
-	void *ptr;
-
-	if (exact_nid)
-		ptr = smm_memblock_alloc_exact_nid_raw(mb, size, align, min_addr,
-						       SMM_MEMBLOCK_ALLOC_ACCESSIBLE,
-						       nid, NULL);
-	else
-		ptr = smm_memblock_alloc_try_nid_raw(mb, size, align, min_addr,
-						     SMM_MEMBLOCK_ALLOC_ACCESSIBLE,
-						     nid, NULL);
-	if (ptr && size)
-		memset(ptr, SMM_PAGE_POISON_PATTERN, size);
-	return ptr;
-}
-
-/*
- * alloc_node_mem_map(): the map spans the node, holes included, with both
- * ends rounded out to SMM_MAX_ORDER_NR_PAGES so that the buddy allocator can
- * look up any buddy of any page without a bounds check.
- */
-static int smm_alloc_node_mem_map(struct smm_machine *m, int nid,
-				  smm_log_fn log, void *ctx)
-{
-	struct smm_pglist_data *pgdat = &m->node_data[nid];
-	unsigned long start_pfn = ~0UL, end_pfn = 0, present = 0;
-	unsigned long spfn, epfn, mstart, mend;
-	phys_addr_t size;
-	struct smm_page *map;
-
-	smm_for_each_mem_pfn_range(&m->memblock, nid, &spfn, &epfn, NULL) {
-		start_pfn = min(start_pfn, spfn);
-		end_pfn = max(end_pfn, epfn);
-		present += epfn - spfn;
-	}
-
-	pgdat->node_id = nid;
-	if (!present)
-		return 0;
-	pgdat->node_start_pfn = start_pfn;
-	pgdat->node_spanned_pages = end_pfn - start_pfn;
-	pgdat->node_present_pages = present;
-
-	mstart = start_pfn & ~(SMM_MAX_ORDER_NR_PAGES - 1);
-	mend = ALIGN(end_pfn, SMM_MAX_ORDER_NR_PAGES);
-	size = (phys_addr_t)(mend - mstart) * sizeof(struct smm_page);
-	map = smm_memmap_alloc(&m->memblock, size, SMP_CACHE_BYTES,
-			       SMM_MEMBLOCK_LOW_LIMIT, nid, false);
-	if (!map) {
-		log(ctx, "memmap: node %d: no room for %llu bytes of memory map\n",
-		    nid, (unsigned long long)size);
-		return -ENOMEM;
-	}
-
-	pgdat->node_mem_map = map + (start_pfn - mstart);
-	pgdat->memmap_start_pfn = mstart;
-	pgdat->memmap_end_pfn = mend;
-	pgdat->memmap_base = smm_virt_to_phys(map);
-	pgdat->memmap_size = size;
-	log(ctx, "memmap: node %d pfn [0x%lx-0x%lx) %lu pages x %zu bytes at 0x%016llx\n",
-	    nid, mstart, mend, mend - mstart, sizeof(struct smm_page),
-	    (unsigned long long)pgdat->memmap_base);
-	return 0;
-}
-
 /* /proc/zoneinfo's numbers of a populated zone, on one line. */
 static void smm_boot_log_zone(const struct smm_zone *z, smm_log_fn log,
 			      void *ctx)
@@ -362,9 +289,13 @@ static void smm_boot_log_zones(struct smm_machine *m, smm_log_fn log,
 }
 
 /*
- * Pipeline steps 4 to 6: the zones over the memory map, every free
- * memblock range into the buddy allocator (memblock's job ends here), the
- * zonelists.
+ * Pipeline steps 4 to 6, in the kernel's boot order: the zones over the
+ * memory map (free_area_init() in setup_arch()), the zonelists
+ * (build_all_zonelists()), every free memblock range into the buddy
+ * allocator (mem_init() -> memblock_free_all(): memblock's job ends
+ * here), then what needs the managed counts: the pagesets
+ * (setup_per_cpu_pageset()) and the watermarks (the
+ * init_per_zone_wmark_min() initcall).
  */
 static int smm_boot_buddy(struct smm_machine *m, smm_log_fn log, void *ctx)
 {
@@ -378,8 +309,10 @@ static int smm_boot_buddy(struct smm_machine *m, smm_log_fn log, void *ctx)
 		log(ctx, "zones: no memory for the zone structures\n");
 		return ret;
 	}
-	pages = smm_memblock_free_all(m);
 	smm_build_all_zonelists(m);
+	pages = smm_memblock_free_all(m);
+	smm_setup_per_cpu_pageset(m);
+	smm_init_per_zone_wmark_min(m);
 	smm_boot_log_zones(m, log, ctx);
 	log(ctx, "free_all: %lu pages\n", pages);
 	return 0;

@@ -15,6 +15,10 @@
  *   drain
  *   verify 0|1
  *   workload seed=S ops=N
+ *   stress ms=N [seed=S]
+ *
+ * (stress is parsed here by smm_ctl_parse_stress() and run by the module,
+ * which drops its lock while the threads work.)
  *
  * A command is parsed and validated completely before anything is done, so
  * a rejected command leaves the machine exactly as it was.
@@ -34,67 +38,9 @@ struct smm_ctl_arg {
 	const char *str;
 };
 
-int smm_parse_u64(const char *s, u64 *out)
+void smm_log_discard(void *ctx __always_unused,
+		     const char *fmt __always_unused, ...)
 {
-	unsigned int base = 10, shift = 0;
-	u64 v = 0;
-	const char *p = s, *digits;
-
-	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-		base = 16;
-		p += 2;
-	}
-	for (digits = p; *p; p++) {
-		unsigned int d;
-
-		if (*p >= '0' && *p <= '9')
-			d = *p - '0';
-		else if (base == 16 && *p >= 'a' && *p <= 'f')
-			d = *p - 'a' + 10;
-		else if (base == 16 && *p >= 'A' && *p <= 'F')
-			d = *p - 'A' + 10;
-		else
-			break;
-		if (v > (~0ULL - d) / base)
-			return -EINVAL;
-		v = v * base + d;
-	}
-	if (p == digits)
-		return -EINVAL;
-	switch (*p) {
-	case '\0':
-		break;
-	case 'k':
-	case 'K':
-		shift = 10;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		break;
-	default:
-		return -EINVAL;
-	}
-	if (shift) {
-		if (p[1] || v > (~0ULL >> shift))
-			return -EINVAL;
-		v <<= shift;
-	}
-	*out = v;
-	return 0;
-}
-
-int smm_upto_lookup(const char *name)
-{
-	if (!strcmp(name, "buddy"))
-		return SMM_UPTO_BUDDY;
-	if (!strcmp(name, "memmap"))
-		return SMM_UPTO_MEMMAP;
-	return -EINVAL;
 }
 
 static struct smm_ctl_arg *find_arg(struct smm_ctl_arg *args, int nargs,
@@ -530,25 +476,19 @@ static int ctl_alloc(struct smm_machine *m, char **tok, int ntok,
 static int parse_nodes(struct smm_machine *m, const char *s,
 		       struct smm_nodemask *mask)
 {
-	mask->bits = 0;
-	for (;;) {
-		unsigned int nid = 0;
-		const char *start = s;
+	u64 nids[SMM_MAX_NUMNODES];
+	int i, nr;
 
-		for (; *s >= '0' && *s <= '9'; s++) {
-			nid = nid * 10 + (*s - '0');
-			if (nid >= SMM_MAX_NUMNODES)
-				return -EINVAL;
-		}
-		if (s == start || !smm_node_present(m, nid) ||
-		    mask->bits & BIT(nid))
+	if (smm_parse_list(s, ',', SMM_MAX_NUMNODES, nids, SMM_MAX_NUMNODES,
+			   &nr))
+		return -EINVAL;
+	mask->bits = 0;
+	for (i = 0; i < nr; i++) {
+		if (!smm_node_present(m, nids[i]) || mask->bits & BIT(nids[i]))
 			return -EINVAL;
-		mask->bits |= BIT(nid);
-		if (!*s)
-			return 0;
-		if (*s++ != ',')
-			return -EINVAL;
+		mask->bits |= BIT(nids[i]);
 	}
+	return 0;
 }
 
 /*
@@ -606,7 +546,7 @@ static int ctl_free(struct smm_machine *m, char **tok, int ntok,
 		{ .key = "tag", .is_str = true }, { .key = "pfn" },
 		{ .key = "all", .is_flag = true },
 	};
-	unsigned long n;
+	unsigned long n, pfn;
 	int ret;
 
 	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
@@ -616,11 +556,27 @@ static int ctl_free(struct smm_machine *m, char **tok, int ntok,
 		log(ctx, "ctl: free needs one of tag=, pfn=, all\n");
 		return -EINVAL;
 	}
+	pfn = args[1].val;
+	if (args[1].seen && pfn != args[1].val) {
+		log(ctx, "ctl: pfn=%llu is beyond any pfn\n",
+		    (unsigned long long)args[1].val);
+		return -EINVAL;
+	}
 	n = smm_held_free(m, args[0].seen ? args[0].str : NULL,
-			  args[1].seen ? (unsigned long)args[1].val : ~0UL);
-	log(ctx, "ctl: freed %lu allocation(s)\n", n);
+			  args[1].seen ? &pfn : NULL);
 	/* Naming nothing that is held is a bad argument, "all" never is. */
-	return n || args[2].seen ? 0 : -EINVAL;
+	if (!n && args[0].seen) {
+		log(ctx, "ctl: free: nothing is held under tag=%s\n",
+		    args[0].str);
+		return -EINVAL;
+	}
+	if (!n && args[1].seen) {
+		log(ctx, "ctl: free: no held allocation starts at pfn=0x%lx\n",
+		    pfn);
+		return -EINVAL;
+	}
+	log(ctx, "ctl: freed %lu allocation(s)\n", n);
+	return 0;
 }
 
 static int ctl_verify(struct smm_machine *m, char **tok, int ntok,
@@ -706,11 +662,13 @@ static int tokenize(char *buf, char **tok)
 	}
 }
 
-int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
-		 void *ctx)
+/*
+ * The checks every command passes first: length, one printable line,
+ * words. Fills @buf and @tok; returns the number of words or -EINVAL.
+ */
+static int ctl_split(const char *cmd, char *buf, char **tok, smm_log_fn log,
+		     void *ctx)
 {
-	char buf[SMM_CTL_MAX + 1];
-	char *tok[SMM_CTL_MAX_TOKENS];
 	size_t len = strlen(cmd);
 	size_t i;
 	int ntok;
@@ -734,6 +692,47 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		log(ctx, "ctl: %s\n", ntok ? "too many words" : "empty command");
 		return -EINVAL;
 	}
+	return ntok;
+}
+
+int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
+			 smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = { { .key = "ms" }, { .key = "seed" } };
+	char buf[SMM_CTL_MAX + 1];
+	char *tok[SMM_CTL_MAX_TOKENS];
+	int ntok, ret;
+
+	/* not a stress command: smm_ctl_exec() judges it */
+	ntok = ctl_split(cmd, buf, tok, smm_log_discard, NULL);
+	if (ntok <= 0 || strcmp(tok[0], "stress"))
+		return 0;
+	ret = parse_args(tok + 1, ntok - 1, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (!args[0].seen || !args[0].val || args[0].val > SMM_STRESS_MAX_MS) {
+		log(ctx, "ctl: stress needs ms=1..%d\n", SMM_STRESS_MAX_MS);
+		return -EINVAL;
+	}
+	if (args[1].val > 0xffffffffULL) {
+		log(ctx, "ctl: stress seed is 0..4294967295\n");
+		return -EINVAL;
+	}
+	*ms = args[0].val;
+	*seed = args[1].seen ? args[1].val : 1;
+	return 1;
+}
+
+int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
+		 void *ctx)
+{
+	char buf[SMM_CTL_MAX + 1];
+	char *tok[SMM_CTL_MAX_TOKENS];
+	int ntok;
+
+	ntok = ctl_split(cmd, buf, tok, log, ctx);
+	if (ntok < 0)
+		return ntok;
 	if (!strcmp(tok[0], "reset"))
 		return ctl_reset(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "memblock"))
@@ -742,6 +741,11 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 	    !strcmp(tok[0], "drain") || !strcmp(tok[0], "verify") ||
 	    !strcmp(tok[0], "workload") || !strcmp(tok[0], "policy"))
 		return ctl_buddy(m, tok, ntok, log, ctx);
+	if (!strcmp(tok[0], "stress")) {
+		/* smm_ctl_parse_stress() and the module's threads run it */
+		log(ctx, "ctl: stress runs only in the module\n");
+		return -EINVAL;
+	}
 	log(ctx, "ctl: unknown command '%s'\n", tok[0]);
 	return -EINVAL;
 }

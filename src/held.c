@@ -2,7 +2,9 @@
 /*
  * Allocations made through ctl and held until freed: the shadow has no
  * users of its own, so the records here are what owns the pages between
- * `alloc` and `free`. Callers hold the machine's ctl lock.
+ * `alloc` and `free`. No counterpart in the kernel's mm/: the policy an
+ * allocation follows is src/mm/mempolicy.c's. Callers hold the machine's
+ * ctl lock.
  */
 #include "shadowmm/machine.h"
 
@@ -39,52 +41,6 @@ static int held_record(struct smm_machine *m, struct smm_page *page,
 	return 0;
 }
 
-/* interleave_nodes(): the node after the last one used, wrapping. */
-static int smm_interleave_next(struct smm_mempolicy *pol)
-{
-	int nid = pol->il_prev;
-	int i;
-
-	for (i = 0; i < SMM_MAX_NUMNODES; i++) {
-		nid = (nid + 1) % SMM_MAX_NUMNODES;
-		if (pol->nodes.bits & BIT(nid))
-			break;
-	}
-	pol->il_prev = nid;
-	return nid;
-}
-
-/*
- * alloc_pages() under a task policy (mm/mempolicy.c): preferred gives the
- * node, bind the nodemask with the local node preferred, interleave the
- * next node, counting interleave_hit when the page is from it
- * (alloc_page_interleave()).
- */
-static struct smm_page *smm_alloc_pages_policy(struct smm_machine *m,
-					       unsigned int gfp,
-					       unsigned int order,
-					       struct smm_mempolicy *pol)
-{
-	struct smm_page *page;
-	int nid;
-
-	switch (pol ? pol->mode : SMM_MPOL_DEFAULT) {
-	case SMM_MPOL_PREFERRED:
-		return smm_alloc_pages(m, gfp, order, pol->preferred_nid, NULL);
-	case SMM_MPOL_BIND:
-		return smm_alloc_pages(m, gfp, order, NUMA_NO_NODE,
-				       &pol->nodes);
-	case SMM_MPOL_INTERLEAVE:
-		nid = smm_interleave_next(pol);
-		page = smm_alloc_pages(m, gfp, order, nid, NULL);
-		if (page && smm_page_zone(m, page)->node == nid)
-			smm_count_numa_event(m, nid, SMM_NUMA_INTERLEAVE_HIT);
-		return page;
-	default:
-		return smm_alloc_pages(m, gfp, order, NUMA_NO_NODE, NULL);
-	}
-}
-
 /*
  * @count allocations of 2^@order pages. On failure the ones already made
  * stay held (and listed), *@done says how many.
@@ -111,7 +67,7 @@ int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
 }
 
 unsigned long smm_held_free(struct smm_machine *m, const char *tag,
-			    unsigned long pfn)
+			    const unsigned long *pfn)
 {
 	struct smm_held *h, *tmp;
 	unsigned long n = 0;
@@ -119,7 +75,7 @@ unsigned long smm_held_free(struct smm_machine *m, const char *tag,
 	list_for_each_entry_safe(h, tmp, held_list(m), list) {
 		if (tag && strcmp(tag, h->tag))
 			continue;
-		if (pfn != ~0UL && pfn != h->pfn)
+		if (pfn && *pfn != h->pfn)
 			continue;
 		smm_free_pages(m, smm_pfn_to_page(m, h->pfn), h->order);
 		list_del(&h->list);

@@ -7,6 +7,7 @@
 #define _SHADOWMM_CTL_H
 
 #include "machine.h"
+#include "parameters.h"
 
 /* Longest command accepted, newline included. */
 #define SMM_CTL_MAX	256
@@ -20,7 +21,19 @@
 int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		 void *ctx);
 
-/* Parse a number: decimal, 0x hex, optional K/M/G suffix (memparse style). */
-int smm_parse_u64(const char *s, u64 *out);
+/* stress ms=: the longest run */
+#define SMM_STRESS_MAX_MS	60000
+
+/*
+ * `stress ms=N [seed=S]`, in the same grammar as every other command.
+ * Returns 1 with *@ms and *@seed set, 0 when @cmd is not a stress command
+ * (nothing logged: smm_ctl_exec() takes it), or -EINVAL, explained
+ * through @log.
+ */
+int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
+			 smm_log_fn log, void *ctx);
+
+/* An smm_log_fn that prints nothing. */
+void smm_log_discard(void *ctx, const char *fmt, ...) __printf(2, 3);
 
 #endif /* _SHADOWMM_CTL_H */

@@ -11,6 +11,7 @@
 #include "memblock.h"
 #include "mmzone.h"
 #include "page_alloc.h"
+#include "mempolicy.h"
 
 #define SMM_MAX_CHUNKS		512
 
@@ -39,8 +40,6 @@ enum smm_upto {
 	SMM_UPTO_BUDDY,
 	SMM_UPTO_MEMMAP,
 };
-
-int smm_upto_lookup(const char *name);
 
 /* The simulated boot reservations (seed 002: firmware, kernel, initrd). */
 struct smm_boot_config {
@@ -71,24 +70,6 @@ enum smm_boot_res {
 	SMM_RES_KERNEL,
 	SMM_RES_INITRD,
 	SMM_NR_RES,
-};
-
-/*
- * The NUMA memory policy of later ctl allocations (mm/mempolicy.c's
- * modes, for the one "task" that ctl is).
- */
-enum smm_mpol_mode {
-	SMM_MPOL_DEFAULT,	/* the local node, falling back by distance */
-	SMM_MPOL_PREFERRED,	/* this node first, then by distance */
-	SMM_MPOL_BIND,		/* only these nodes */
-	SMM_MPOL_INTERLEAVE,	/* round-robin over these nodes */
-};
-
-struct smm_mempolicy {
-	enum smm_mpol_mode mode;
-	int preferred_nid;		/* SMM_MPOL_PREFERRED */
-	struct smm_nodemask nodes;	/* SMM_MPOL_BIND, _INTERLEAVE */
-	int il_prev;			/* the task's il_prev: last node used */
 };
 
 struct smm_machine {
@@ -122,6 +103,11 @@ struct smm_machine {
 
 	/* The policy of ctl allocations without nid= (ctl `policy`). */
 	struct smm_mempolicy policy;
+	/*
+	 * policy_zone: the highest populated zone below Movable on any node,
+	 * the lowest zone a bind policy applies to (build_zonelists sets it).
+	 */
+	int policy_zone;
 	/* Allocations made through ctl, until freed or reset (held.c). */
 	struct list_head held;
 	unsigned long nr_held;
@@ -144,6 +130,13 @@ struct smm_held {
 
 /* Sink for boot log lines (dmesg in the module, stdout or nothing on the host). */
 typedef void (*smm_log_fn)(void *ctx, const char *fmt, ...) __printf(2, 3);
+
+/*
+ * alloc_node_mem_map() (src/mm/mm_init.c): node @nid's memory map, from
+ * the shadow memblock through memmap_alloc(); -ENOMEM said through @log.
+ */
+int smm_alloc_node_mem_map(struct smm_machine *m, int nid, smm_log_fn log,
+			   void *ctx);
 
 /*
  * Run the pipeline as far as it goes: memblock from the region, the boot
@@ -173,9 +166,12 @@ void smm_held_init(struct smm_machine *m);
 int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
 		   unsigned int order, int nid, struct smm_mempolicy *pol,
 		   const char *tag, unsigned long count, unsigned long *done);
-/* Free the held allocations matching: tag (or NULL), pfn (or ~0UL). */
+/*
+ * Free the held allocations matching @tag (NULL: any) and *@pfn (NULL:
+ * any); both NULL frees everything held. Returns how many.
+ */
 unsigned long smm_held_free(struct smm_machine *m, const char *tag,
-			    unsigned long pfn);
+			    const unsigned long *pfn);
 /* Forget every record without freeing (the buddy is being rebuilt). */
 void smm_held_forget(struct smm_machine *m);
 void smm_show_allocations(struct smm_machine *m, smm_log_fn emit, void *ctx);

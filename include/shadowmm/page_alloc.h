@@ -11,6 +11,10 @@
 
 struct smm_machine;
 
+/* include/linux/topology.h */
+#define SMM_LOCAL_DISTANCE	10
+#define SMM_REMOTE_DISTANCE	20
+
 struct smm_nodemask {
 	unsigned long bits;	/* bit n: shadow node n (SMM_MAX_NUMNODES <= 64) */
 };
@@ -104,12 +108,14 @@ struct smm_rmqueue_ring {
 #define SMM_ALLOC_NOFRAGMENT	0x100	/* avoid mixing pageblock types */
 
 /*
- * Pipeline steps 4 and 5 and the zonelists, in the order smm_boot() runs
- * them after the memory map exists.
+ * Pipeline steps 4 to 6, in the order smm_boot() runs them after the
+ * memory map exists (memblock_free_all() is src/mm/memblock.c's).
  */
 int smm_free_area_init(struct smm_machine *m);
-unsigned long smm_memblock_free_all(struct smm_machine *m);
 void smm_build_all_zonelists(struct smm_machine *m);
+unsigned long smm_memblock_free_all(struct smm_machine *m);
+void smm_setup_per_cpu_pageset(struct smm_machine *m);
+void smm_init_per_zone_wmark_min(struct smm_machine *m);
 /* Undo smm_free_area_init() (per-cpu sets, pageblock bitmaps, counters). */
 void smm_page_alloc_teardown(struct smm_machine *m);
 
@@ -150,13 +156,6 @@ int smm_numa_node_id(struct smm_machine *m, int cpu);
 
 /* node_distance() between two shadow nodes. */
 int smm_node_distance(const struct smm_machine *m, int from, int to);
-
-/*
- * distance=: "10,20;20,10", one row a shadow node, @nr rows of @nr values.
- * Fills @out[row][col]; on error returns -EINVAL and sets *@why.
- */
-int smm_parse_distance(const char *s, int nr, u8 out[][SMM_MAX_NUMNODES],
-		       const char **why);
 
 /* Sum of every CPU's counters into @sum. */
 void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum);

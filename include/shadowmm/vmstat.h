@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the shadow buddy allocator looks like from the outside: the text of
- * the kernel's /proc/buddyinfo, /proc/pagetypeinfo, /proc/zoneinfo and
- * debugfs extfrag/ files (mm/vmstat.c of v6.1) for the shadow's zones, the
- * histograms of the per-cpu event counters, the rmqueue trace ring and a
- * full consistency walk of the free lists.
+ * What the shadow buddy allocator looks like through the kernel's own
+ * files: the text of /proc/buddyinfo, /proc/pagetypeinfo, /proc/zoneinfo,
+ * debugfs extfrag/ (mm/vmstat.c of v6.1) and the per-node numastat, for
+ * the shadow's zones (src/mm/vmstat.c). The shadow's own tables and the
+ * consistency walk are in views.h.
  *
  * Every printer writes through an smm_emit_fn, so the same code fills a
  * seq_file in the module and a buffer in the host unit tests. None of them
@@ -50,31 +50,8 @@ void smm_show_unusable_index(struct smm_machine *m, smm_emit_fn emit,
 void smm_show_extfrag_index(struct smm_machine *m, smm_emit_fn emit,
 			    void *ctx);
 
-/* The shadow's own views; each function documents its format. */
-void smm_show_free_area(struct smm_machine *m, smm_emit_fn emit, void *ctx);
-void smm_show_rmqueue_hist(struct smm_machine *m, smm_emit_fn emit,
-			   void *ctx);
-void smm_show_fallback_hist(struct smm_machine *m, smm_emit_fn emit,
-			    void *ctx);
-void smm_show_alloc_hist(struct smm_machine *m, smm_emit_fn emit, void *ctx);
-void smm_show_events(struct smm_machine *m, smm_emit_fn emit, void *ctx);
-void smm_show_rmqueue_trace(struct smm_machine *m, smm_emit_fn emit,
-			    void *ctx);
-void smm_show_zonelists(struct smm_machine *m, smm_emit_fn emit, void *ctx);
-void smm_show_zonelist_fallback(struct smm_machine *m, smm_emit_fn emit,
-				void *ctx);
 /* /sys/devices/system/node/node@nid/numastat's six lines */
 void smm_show_numastat(struct smm_machine *m, int nid, smm_emit_fn emit,
 		       void *ctx);
-
-/* smm_check() prints at most this many violations (it counts them all). */
-#define SMM_CHECK_MAX_REPORTS	50
-
-/*
- * Walk every free list and per-cpu list of every zone and the zone
- * counters; print "OK", or one line per violation and a last line
- * "FAILED: N violation(s)". Returns N, or -ENOMEM.
- */
-int smm_check(struct smm_machine *m, smm_emit_fn emit, void *ctx);
 
 #endif /* _SHADOWMM_VMSTAT_H */

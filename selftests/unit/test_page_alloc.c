@@ -18,7 +18,8 @@
 #include "shadowmm/machine.h"
 #include "shadowmm/ctl.h"
 #include "shadowmm/vmstat.h"
-#include "../../src/internal.h"
+#include "shadowmm/views.h"
+#include "../../src/mm/internal.h"
 
 
 #define N0		SZ_1G

@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "shadowmm/machine.h"
 #include "shadowmm/vmstat.h"
+#include "shadowmm/views.h"
 
 /* ---- output capture ----------------------------------------------------- */
 

@@ -16,7 +16,7 @@
 #include <linux/slab.h>
 
 #include "shadowmm/ctl.h"
-#include "smm_module.h"
+#include "shadowmm/kernel/module.h"
 
 struct smm_machine *smm_machine;
 /* Serialises ctl commands, debugfs readers and unload over smm_machine. */

@@ -21,8 +21,8 @@
 #include <linux/platform_device.h>
 #include <linux/vmstat.h>
 
-#include "shadowmm/host_compat.h"
-#include "smm_module.h"
+#include "host_compat.h"
+#include "shadowmm/kernel/module.h"
 
 enum { SMM_BACKEND_AUTO, SMM_BACKEND_CMA, SMM_BACKEND_CONTIG,
 	SMM_BACKEND_PAGES, SMM_NR_BACKENDS };

@@ -15,7 +15,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 
-#include "smm_module.h"
+#include "shadowmm/kernel/module.h"
 
 #define SMM_STRESS_SLOTS	64
 

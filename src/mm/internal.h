@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What src/mm_init.c and src/page_alloc.c share and nobody else should
- * use: page flag helpers, pageblock bits, the pcp list index and the
- * freeing entry point memblock_free_all needs (the kernel keeps the same
- * things in mm/internal.h and include/linux/page-flags.h).
+ * What the shadow's mm/ files share and the rest of the core may only
+ * read through: page flag helpers, pageblock bits, the pcp list index,
+ * the freeing entry point memblock_free_all needs (the kernel keeps the
+ * same things in mm/internal.h and include/linux/page-flags.h), and the
+ * zone walker the views share. src/check.c and src/views.c include it to
+ * inspect what mm/ keeps; nothing outside src/ does.
  */
-#ifndef _SHADOWMM_SRC_INTERNAL_H
-#define _SHADOWMM_SRC_INTERNAL_H
+#ifndef _SHADOWMM_MM_INTERNAL_H
+#define _SHADOWMM_MM_INTERNAL_H
 
 #include "shadowmm/machine.h"
+#include "shadowmm/vmstat.h"
+#include "shadowmm/views.h"
 
 /*
  * Page flags. Like the kernel's __SetPageX() these are plain, non-atomic
@@ -65,6 +69,38 @@ static inline struct smm_pglist_data *smm_pgdat(struct smm_machine *m, int nid)
 	return &m->node_data[nid];
 }
 
+/*
+ * for_each_online_pgdat() and for_each_zone(): the nodes with memory and
+ * all their zones, populated or not. As with memblock's walks the index
+ * lives in the loop and each step is one call.
+ */
+static inline bool smm_next_pgdat(struct smm_machine *m, int *idx,
+			   struct smm_pglist_data **pgdat)
+{
+	if (*idx >= m->nr_nodes)
+		return false;
+	*pgdat = smm_pgdat(m, m->node_ids[(*idx)++]);
+	return true;
+}
+
+static inline bool smm_next_zone(struct smm_machine *m, int *idx,
+			  struct smm_zone **zone)
+{
+	int node = *idx / SMM_MAX_NR_ZONES;
+
+	if (node >= m->nr_nodes)
+		return false;
+	*zone = &smm_pgdat(m, m->node_ids[node])->node_zones[*idx % SMM_MAX_NR_ZONES];
+	(*idx)++;
+	return true;
+}
+
+#define for_each_smm_pgdat(m, pgdat)					\
+	for (int __smm_idx = 0; smm_next_pgdat(m, &__smm_idx, &(pgdat));)
+
+#define for_each_smm_zone(m, zone)					\
+	for (int __smm_idx = 0; smm_next_zone(m, &__smm_idx, &(zone));)
+
 /* Bits a pageblock takes in zone->pageblock_flags (NR_PAGEBLOCK_BITS). */
 #define SMM_NR_PAGEBLOCK_BITS	4
 #define SMM_MIGRATETYPE_MASK	0x7UL
@@ -90,4 +126,71 @@ void smm__free_pages_core(struct smm_machine *m, struct smm_page *page,
 /* The CPU a caller pinned with smm_get_cpu(), as an index for m's arrays. */
 unsigned int smm_cpu_index(const struct smm_machine *m, int cpu);
 
-#endif /* _SHADOWMM_SRC_INTERNAL_H */
+/*
+ * pindex_to_order(): the order of pcp list @pindex (low orders by type,
+ * then the one THP list).
+ */
+static inline unsigned int smm_pindex_to_order(unsigned int pindex)
+{
+	if (pindex == SMM_NR_LOWORDER_PCP_LISTS)
+		return SMM_PAGEBLOCK_ORDER;
+	return pindex / SMM_MIGRATE_PCPTYPES;
+}
+
+/*
+ * Is @page an entry of some node's memory map (a caller's pointer, or a
+ * list entry about to be followed)? Its pfn in *@pfn when it is and @pfn
+ * is not NULL.
+ */
+bool smm_page_in_memmap(struct smm_machine *m, const struct smm_page *page,
+			unsigned long *pfn);
+
+/* ---- what the views share (mm/vmstat.c, src/views.c, src/check.c) ---- */
+
+static inline const char *smm_mt_name(int mt)
+{
+	if (mt < 0 || mt >= SMM_MIGRATE_TYPES)
+		return "?";
+	return smm_migratetype_names[mt];
+}
+
+static inline const char *smm_zid_name(int zid)
+{
+	if (zid < 0 || zid >= SMM_MAX_NR_ZONES)
+		return "?";
+	return smm_zone_names[zid];
+}
+
+/*
+ * No buddy allocator (upto=memmap, or torn down): the zones are not set
+ * up and the views have nothing to show. The allocator's own test.
+ */
+static inline bool smm_no_buddy(const struct smm_machine *m)
+{
+	return !m->events;
+}
+
+/* The @i-th shadow node's pgdat, in node id order. */
+static inline struct smm_pglist_data *smm_nth_pgdat(struct smm_machine *m,
+						    int i)
+{
+	return &m->node_data[m->node_ids[i]];
+}
+
+typedef void (*smm_zone_print_fn)(struct smm_machine *m,
+				  struct smm_pglist_data *pgdat,
+				  struct smm_zone *zone, smm_emit_fn emit,
+				  void *ctx);
+
+/*
+ * Every node's zones (populated ones only, or all), each printed with its
+ * zone->lock held. Nothing without a buddy allocator.
+ */
+void smm_walk_zones(struct smm_machine *m, bool populated,
+		    smm_zone_print_fn print, smm_emit_fn emit, void *ctx);
+
+/* The sum of every CPU's counters (kfree it), or NULL and a line saying so. */
+struct smm_vm_events *smm_events_snapshot(struct smm_machine *m,
+					  smm_emit_fn emit, void *ctx);
+
+#endif /* _SHADOWMM_MM_INTERNAL_H */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The shadow memblock: mm/memblock.c of v6.1, function by function, with the
- * kernel's globals gathered in struct smm_memblock.
+ * kernel's globals gathered in struct smm_memblock, and its hand-over to
+ * the buddy allocator at the end of boot (memblock_free_all(), the one
+ * function here that needs the whole machine).
  *
  * The same file builds into the module and into the host unit tests, so it
  * only talks to the outside world through compat.h and trace.h. Like the
@@ -14,6 +16,7 @@
 
 #include "shadowmm/memblock.h"
 #include "shadowmm/trace.h"
+#include "internal.h"
 
 /*
  * The kernel's choose_memblock_flags() asks for MIRROR memory once
@@ -1320,4 +1323,88 @@ void smm_memblock_debug_show(struct smm_memblock_type *type, smm_emit_fn emit,
 		emit(ctx, "%4d: " SMM_PA_FMT ".." SMM_PA_FMT "\n", (int)i,
 		     (unsigned long long)reg->base, (unsigned long long)end);
 	}
+}
+
+/* ---- memblock_free_all ------------------------------------------------- */
+
+/*
+ * __free_pages_memory(): [start, end) into the buddy allocator in the
+ * largest naturally aligned blocks. The kernel's zone boundaries are
+ * MAX_ORDER aligned, so its blocks never cross one; the scaled layout's
+ * are only pageblock aligned, so the range is cut at each zone's end
+ * first: a block must lie in one zone.
+ */
+static void smm_free_pages_memory(struct smm_machine *m, unsigned long start,
+				  unsigned long end)
+{
+	while (start < end) {
+		struct smm_page *page = smm_pfn_to_page(m, start);
+		struct smm_zone *zone;
+		unsigned long zone_end;
+
+		/* free memory is memory of a node, inside one of its zones */
+		if (WARN_ON_ONCE(!page))
+			return;
+		zone = smm_page_zone(m, page);
+		if (WARN_ON_ONCE(!smm_zone_spans_pfn(zone, start)))
+			return;
+		zone_end = min(end, smm_zone_end_pfn(zone));
+
+		while (start < zone_end) {
+			unsigned int order = SMM_MAX_ORDER - 1;
+
+			if (start)
+				order = min_t(unsigned long, order,
+					      __ffs(start));
+			while (start + (1UL << order) > zone_end)
+				order--;
+			smm__free_pages_core(m, smm_pfn_to_page(m, start),
+					     start, order);
+			start += 1UL << order;
+		}
+	}
+}
+
+/* __free_memory_core(): whole pages only. */
+static unsigned long smm_free_memory_core(struct smm_machine *m,
+					  phys_addr_t start, phys_addr_t end)
+{
+	unsigned long start_pfn = PFN_UP(start);
+	unsigned long end_pfn = PFN_DOWN(end);
+
+	if (start_pfn >= end_pfn)
+		return 0;
+	smm_free_pages_memory(m, start_pfn, end_pfn);
+	return end_pfn - start_pfn;
+}
+
+/*
+ * memblock_free_all(): zones start with nothing managed; every free range
+ * of memblock, on any node, goes to the buddy allocator (memblock.reserved
+ * - the memory map, the boot reservations, memblock's own grown arrays -
+ * never does). The shadow never marks memory hotplug, so the kernel's
+ * memblock_clear_hotplug(0, -1) has nothing to do. What depends on the
+ * managed counts (pcp batch and high, min_free_kbytes, watermarks,
+ * lowmem_reserve) comes after, as in the kernel's boot: smm_boot() runs
+ * smm_setup_per_cpu_pageset() and smm_init_per_zone_wmark_min().
+ */
+unsigned long smm_memblock_free_all(struct smm_machine *m)
+{
+	struct smm_zone *zone;
+	phys_addr_t start, end;
+	unsigned long pages = 0;
+
+	for_each_smm_zone(m, zone)
+		zone->managed_pages = 0;
+
+	smm_for_each_free_mem_range(&m->memblock, NUMA_NO_NODE,
+				    SMM_MEMBLOCK_NONE, &start, &end, NULL)
+		pages += smm_free_memory_core(m, start, end);
+	m->totalram_pages = pages;
+
+	for_each_smm_zone(m, zone)
+		if (smm_populated_zone(zone))
+			trace_free_all(zone->node, zone->idx,
+				       zone->managed_pages);
+	return pages;
 }

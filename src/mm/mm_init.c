@@ -1,18 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * From the memory map to a running buddy allocator: the zones
- * (free_area_init()), the hand-over of every free memblock range
- * (memblock_free_all()), the per-cpu pagesets, the watermarks and the
- * zonelists, as v6.1 sets them up at boot (mm/page_alloc.c; mm/mm_init.c
- * in newer kernels), and the teardown that lets `reset` start over.
+ * From the memblock to a buddy allocator ready to run: each node's memory
+ * map (alloc_node_mem_map() -> memmap_alloc(), seed 000), the zones
+ * (free_area_init()), the per-cpu pagesets, the watermarks and the
+ * zonelists, as v6.1 sets them up at boot, and the teardown that lets
+ * `reset` start over. v6.1 keeps all of this in mm/page_alloc.c; v6.4
+ * moved it to mm/mm_init.c, and so does the shadow, which keeps
+ * page_alloc.c for the runtime allocator.
  *
- * The kernel's boot order is free_area_init() in setup_arch(),
- * build_all_zonelists(), mem_init() -> memblock_free_all(), then
- * setup_per_cpu_pageset() and, as an initcall, init_per_zone_wmark_min().
- * The shadow runs smm_free_area_init(), smm_memblock_free_all() (which
- * ends with the pageset and watermark steps, since both need the managed
- * page counts it produces) and smm_build_all_zonelists(); none of them
- * reads what a later one writes, so the order changes nothing.
+ * The kernel's boot order, which smm_boot() follows: alloc_node_mem_map()
+ * and free_area_init() in setup_arch(), build_all_zonelists(), mem_init()
+ * -> memblock_free_all() (src/mm/memblock.c), setup_per_cpu_pageset()
+ * and, as an initcall, init_per_zone_wmark_min().
  */
 #include "shadowmm/trace.h"
 #include "internal.h"
@@ -25,44 +24,83 @@ static const int smm_lowmem_reserve_ratio[SMM_MAX_NR_ZONES] = {
 /* vm.watermark_scale_factor's default, in 1/10000 of a zone */
 #define SMM_WATERMARK_SCALE_FACTOR	10
 
-/* include/linux/topology.h */
-#define SMM_LOCAL_DISTANCE		10
-#define SMM_REMOTE_DISTANCE		20
-
 #define SMM_SZ_16M_PFN			(0x1000000UL >> PAGE_SHIFT)
 #define SMM_SZ_4G_PFN			(0x100000000ULL >> PAGE_SHIFT)
 
+/* ---- the memory map (FLATMEM) ------------------------------------------ */
+
 /*
- * for_each_online_pgdat() and for_each_zone(): the nodes with memory and
- * all their zones, populated or not. As with memblock's walks the index
- * lives in the loop and each step is one call.
+ * memmap_alloc(): the memory map comes from memblock itself, raw (not
+ * zeroed), and is poisoned so that a struct page used before it is
+ * initialised stands out, as with CONFIG_DEBUG_VM's page_init_poison().
  */
-static bool smm_next_pgdat(struct smm_machine *m, int *idx,
-			   struct smm_pglist_data **pgdat)
+static void *smm_memmap_alloc(struct smm_memblock *mb, phys_addr_t size,
+			      phys_addr_t align, phys_addr_t min_addr, int nid,
+			      bool exact_nid)
 {
-	if (*idx >= m->nr_nodes)
-		return false;
-	*pgdat = smm_pgdat(m, m->node_ids[(*idx)++]);
-	return true;
+	void *ptr;
+
+	if (exact_nid)
+		ptr = smm_memblock_alloc_exact_nid_raw(mb, size, align, min_addr,
+						       SMM_MEMBLOCK_ALLOC_ACCESSIBLE,
+						       nid, NULL);
+	else
+		ptr = smm_memblock_alloc_try_nid_raw(mb, size, align, min_addr,
+						     SMM_MEMBLOCK_ALLOC_ACCESSIBLE,
+						     nid, NULL);
+	if (ptr && size)
+		memset(ptr, SMM_PAGE_POISON_PATTERN, size);
+	return ptr;
 }
 
-static bool smm_next_zone(struct smm_machine *m, int *idx,
-			  struct smm_zone **zone)
+/*
+ * alloc_node_mem_map(): the map spans the node, holes included, with both
+ * ends rounded out to SMM_MAX_ORDER_NR_PAGES so that the buddy allocator can
+ * look up any buddy of any page without a bounds check.
+ */
+int smm_alloc_node_mem_map(struct smm_machine *m, int nid, smm_log_fn log,
+			   void *ctx)
 {
-	int node = *idx / SMM_MAX_NR_ZONES;
+	struct smm_pglist_data *pgdat = &m->node_data[nid];
+	unsigned long start_pfn = ~0UL, end_pfn = 0, present = 0;
+	unsigned long spfn, epfn, mstart, mend;
+	phys_addr_t size;
+	struct smm_page *map;
 
-	if (node >= m->nr_nodes)
-		return false;
-	*zone = &smm_pgdat(m, m->node_ids[node])->node_zones[*idx % SMM_MAX_NR_ZONES];
-	(*idx)++;
-	return true;
+	smm_for_each_mem_pfn_range(&m->memblock, nid, &spfn, &epfn, NULL) {
+		start_pfn = min(start_pfn, spfn);
+		end_pfn = max(end_pfn, epfn);
+		present += epfn - spfn;
+	}
+
+	pgdat->node_id = nid;
+	if (!present)
+		return 0;
+	pgdat->node_start_pfn = start_pfn;
+	pgdat->node_spanned_pages = end_pfn - start_pfn;
+	pgdat->node_present_pages = present;
+
+	mstart = start_pfn & ~(SMM_MAX_ORDER_NR_PAGES - 1);
+	mend = ALIGN(end_pfn, SMM_MAX_ORDER_NR_PAGES);
+	size = (phys_addr_t)(mend - mstart) * sizeof(struct smm_page);
+	map = smm_memmap_alloc(&m->memblock, size, SMP_CACHE_BYTES,
+			       SMM_MEMBLOCK_LOW_LIMIT, nid, false);
+	if (!map) {
+		log(ctx, "memmap: node %d: no room for %llu bytes of memory map\n",
+		    nid, (unsigned long long)size);
+		return -ENOMEM;
+	}
+
+	pgdat->node_mem_map = map + (start_pfn - mstart);
+	pgdat->memmap_start_pfn = mstart;
+	pgdat->memmap_end_pfn = mend;
+	pgdat->memmap_base = smm_virt_to_phys(map);
+	pgdat->memmap_size = size;
+	log(ctx, "memmap: node %d pfn [0x%lx-0x%lx) %lu pages x %zu bytes at 0x%016llx\n",
+	    nid, mstart, mend, mend - mstart, sizeof(struct smm_page),
+	    (unsigned long long)pgdat->memmap_base);
+	return 0;
 }
-
-#define for_each_smm_pgdat(m, pgdat)					\
-	for (int __smm_idx = 0; smm_next_pgdat(m, &__smm_idx, &(pgdat));)
-
-#define for_each_smm_zone(m, zone)					\
-	for (int __smm_idx = 0; smm_next_zone(m, &__smm_idx, &(zone));)
 
 /* ---- zone boundaries ------------------------------------------------- */
 
@@ -346,59 +384,6 @@ int smm_free_area_init(struct smm_machine *m)
 	return ret;
 }
 
-/* ---- memblock_free_all ------------------------------------------------- */
-
-/*
- * __free_pages_memory(): [start, end) into the buddy allocator in the
- * largest naturally aligned blocks. The kernel's zone boundaries are
- * MAX_ORDER aligned, so its blocks never cross one; the scaled layout's
- * are only pageblock aligned, so the range is cut at each zone's end
- * first: a block must lie in one zone.
- */
-static void smm_free_pages_memory(struct smm_machine *m, unsigned long start,
-				  unsigned long end)
-{
-	while (start < end) {
-		struct smm_page *page = smm_pfn_to_page(m, start);
-		struct smm_zone *zone;
-		unsigned long zone_end;
-
-		/* free memory is memory of a node, inside one of its zones */
-		if (WARN_ON_ONCE(!page))
-			return;
-		zone = smm_page_zone(m, page);
-		if (WARN_ON_ONCE(!smm_zone_spans_pfn(zone, start)))
-			return;
-		zone_end = min(end, smm_zone_end_pfn(zone));
-
-		while (start < zone_end) {
-			unsigned int order = SMM_MAX_ORDER - 1;
-
-			if (start)
-				order = min_t(unsigned long, order,
-					      __ffs(start));
-			while (start + (1UL << order) > zone_end)
-				order--;
-			smm__free_pages_core(m, smm_pfn_to_page(m, start),
-					     start, order);
-			start += 1UL << order;
-		}
-	}
-}
-
-/* __free_memory_core(): whole pages only. */
-static unsigned long smm_free_memory_core(struct smm_machine *m,
-					  phys_addr_t start, phys_addr_t end)
-{
-	unsigned long start_pfn = PFN_UP(start);
-	unsigned long end_pfn = PFN_DOWN(end);
-
-	if (start_pfn >= end_pfn)
-		return 0;
-	smm_free_pages_memory(m, start_pfn, end_pfn);
-	return end_pfn - start_pfn;
-}
-
 /* ---- per-cpu pagesets -------------------------------------------------- */
 
 /*
@@ -462,7 +447,7 @@ static void smm_zone_set_pageset_high_and_batch(struct smm_machine *m,
 }
 
 /* setup_per_cpu_pageset(): real sizes for the populated zones. */
-static void smm_setup_per_cpu_pageset(struct smm_machine *m)
+void smm_setup_per_cpu_pageset(struct smm_machine *m)
 {
 	struct smm_zone *zone;
 
@@ -603,44 +588,11 @@ static void smm_setup_per_zone_lowmem_reserve(struct smm_machine *m)
 }
 
 /* init_per_zone_wmark_min(), as far as the shadow has the pieces. */
-static void smm_init_per_zone_wmark_min(struct smm_machine *m)
+void smm_init_per_zone_wmark_min(struct smm_machine *m)
 {
 	smm_calculate_min_free_kbytes(m);
 	smm_setup_per_zone_wmarks(m);
 	smm_setup_per_zone_lowmem_reserve(m);
-}
-
-/*
- * memblock_free_all(): zones start with nothing managed; every free range
- * of memblock, on any node, goes to the buddy allocator (memblock.reserved
- * - the memory map, the boot reservations, memblock's own grown arrays -
- * never does). The shadow never marks memory hotplug, so the kernel's
- * memblock_clear_hotplug(0, -1) has nothing to do. Then the sizes that
- * depend on the managed counts: pcp batch and high, min_free_kbytes,
- * watermarks, lowmem_reserve.
- */
-unsigned long smm_memblock_free_all(struct smm_machine *m)
-{
-	struct smm_zone *zone;
-	phys_addr_t start, end;
-	unsigned long pages = 0;
-
-	for_each_smm_zone(m, zone)
-		zone->managed_pages = 0;
-
-	smm_for_each_free_mem_range(&m->memblock, NUMA_NO_NODE,
-				    SMM_MEMBLOCK_NONE, &start, &end, NULL)
-		pages += smm_free_memory_core(m, start, end);
-	m->totalram_pages = pages;
-
-	for_each_smm_zone(m, zone)
-		if (smm_populated_zone(zone))
-			trace_free_all(zone->node, zone->idx,
-				       zone->managed_pages);
-
-	smm_setup_per_cpu_pageset(m);
-	smm_init_per_zone_wmark_min(m);
-	return pages;
 }
 
 /* ---- zonelists ---------------------------------------------------------- */
@@ -654,83 +606,6 @@ int smm_node_distance(const struct smm_machine *m, int from, int to)
 	if (m->distance[from][to])
 		return m->distance[from][to];
 	return from == to ? SMM_LOCAL_DISTANCE : SMM_REMOTE_DISTANCE;
-}
-
-/* One decimal value of distance=, up to a ',' ';' or the end. */
-static int smm_parse_distance_value(const char **p, unsigned int *val)
-{
-	const char *s = *p;
-
-	*val = 0;
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	for (; *s >= '0' && *s <= '9'; s++) {
-		*val = *val * 10 + (*s - '0');
-		if (*val > 255)
-			return -EINVAL;
-	}
-	*p = s;
-	return 0;
-}
-
-/*
- * What the kernel's numa_set_distance() and the ACPI SLIT checks accept:
- * 10 on the diagonal, above 10 elsewhere, 254 at most (255 is "no path").
- * Asymmetric matrices are allowed, as asymmetric SLITs are.
- */
-int smm_parse_distance(const char *s, int nr, u8 out[][SMM_MAX_NUMNODES],
-		       const char **why)
-{
-	static const char smm_distance_syntax[] =
-		"expected numbers 10..254, ',' between values, ';' between rows";
-	int row = 0, col = 0;
-	unsigned int val;
-
-	if (nr < 1 || nr > SMM_MAX_NUMNODES) {
-		*why = "no shadow nodes to give distances to";
-		return -EINVAL;
-	}
-	for (;;) {
-		if (smm_parse_distance_value(&s, &val) ||
-		    (*s && *s != ',' && *s != ';')) {
-			*why = smm_distance_syntax;
-			return -EINVAL;
-		}
-		if (col >= nr) {
-			*why = "a row has more values than there are shadow nodes";
-			return -EINVAL;
-		}
-		if (row == col && val != SMM_LOCAL_DISTANCE) {
-			*why = "the distance of a node to itself must be 10";
-			return -EINVAL;
-		}
-		if (row != col && (val <= SMM_LOCAL_DISTANCE || val > 254)) {
-			*why = "a distance between two nodes must be 11..254";
-			return -EINVAL;
-		}
-		out[row][col++] = val;
-		if (*s == ',') {
-			s++;
-			continue;
-		}
-		if (col != nr) {
-			*why = "a row has fewer values than there are shadow nodes";
-			return -EINVAL;
-		}
-		row++;
-		col = 0;
-		if (!*s++)
-			break;
-		if (row == nr) {
-			*why = "more rows than there are shadow nodes";
-			return -EINVAL;
-		}
-	}
-	if (row != nr) {
-		*why = "fewer rows than there are shadow nodes";
-		return -EINVAL;
-	}
-	return 0;
 }
 
 /*
@@ -770,8 +645,12 @@ static int smm_find_next_best_node(struct smm_machine *m, int node,
 	return best;
 }
 
-/* build_zonerefs_node(): the node's populated zones, highest first. */
-static int smm_build_zonerefs_node(struct smm_pglist_data *pgdat,
+/*
+ * build_zonerefs_node(): the node's populated zones, highest first, each
+ * reported to policy_zone (check_highest_zone()).
+ */
+static int smm_build_zonerefs_node(struct smm_machine *m,
+				   struct smm_pglist_data *pgdat,
 				   struct smm_zoneref *zonerefs)
 {
 	int zid, nr_zones = 0;
@@ -784,6 +663,7 @@ static int smm_build_zonerefs_node(struct smm_pglist_data *pgdat,
 		zonerefs[nr_zones].zone = zone;
 		zonerefs[nr_zones].zone_idx = zid;
 		nr_zones++;
+		smm_check_highest_zone(m, zid);
 	}
 	return nr_zones;
 }
@@ -810,7 +690,7 @@ static void smm_build_zonelists(struct smm_machine *m,
 		if (smm_node_distance(m, local, node) !=
 		    smm_node_distance(m, local, prev))
 			node_load[node]++;
-		zonerefs += smm_build_zonerefs_node(smm_pgdat(m, node),
+		zonerefs += smm_build_zonerefs_node(m, smm_pgdat(m, node),
 						    zonerefs);
 		prev = node;
 	}
@@ -818,7 +698,7 @@ static void smm_build_zonelists(struct smm_machine *m,
 	zonerefs->zone_idx = 0;
 
 	zonerefs = pgdat->node_zonelists[SMM_ZONELIST_NOFALLBACK]._zonerefs;
-	zonerefs += smm_build_zonerefs_node(pgdat, zonerefs);
+	zonerefs += smm_build_zonerefs_node(m, pgdat, zonerefs);
 	zonerefs->zone = NULL;
 	zonerefs->zone_idx = 0;
 }
@@ -833,6 +713,7 @@ void smm_build_all_zonelists(struct smm_machine *m)
 	int node_load[SMM_MAX_NUMNODES] = { };
 	struct smm_pglist_data *pgdat;
 
+	m->policy_zone = 0;
 	for_each_smm_pgdat(m, pgdat)
 		smm_build_zonelists(m, pgdat, node_load);
 }

@@ -242,9 +242,8 @@ static struct smm_page *smm_zone_pfn_to_page(const struct smm_zone *zone,
 	return smm_pgdat_map(pgdat) + (pfn - pgdat->memmap_start_pfn);
 }
 
-/* Is @page an entry of some node's memory map? (a caller's pointer) */
-static bool smm_page_in_memmap(struct smm_machine *m,
-			       const struct smm_page *page)
+bool smm_page_in_memmap(struct smm_machine *m, const struct smm_page *page,
+			unsigned long *pfn)
 {
 	uintptr_t p = (uintptr_t)page;
 	int i;
@@ -256,9 +255,13 @@ static bool smm_page_in_memmap(struct smm_machine *m,
 				       pgdat->memmap_start_pfn) *
 				      sizeof(struct smm_page);
 
-		if (pgdat->node_mem_map && p >= map && p < end &&
-		    !((p - map) % sizeof(struct smm_page)))
-			return true;
+		if (!pgdat->node_mem_map || p < map || p >= end ||
+		    (p - map) % sizeof(struct smm_page))
+			continue;
+		if (pfn)
+			*pfn = pgdat->memmap_start_pfn +
+			       (p - map) / sizeof(struct smm_page);
+		return true;
 	}
 	return false;
 }
@@ -884,13 +887,6 @@ static unsigned int smm_order_to_pindex(int migratetype, unsigned int order)
 	if (order > SMM_PAGE_ALLOC_COSTLY_ORDER)
 		return SMM_NR_LOWORDER_PCP_LISTS;
 	return SMM_MIGRATE_PCPTYPES * order + migratetype;
-}
-
-static unsigned int smm_pindex_to_order(unsigned int pindex)
-{
-	if (pindex == SMM_NR_LOWORDER_PCP_LISTS)
-		return SMM_PAGEBLOCK_ORDER;
-	return pindex / SMM_MIGRATE_PCPTYPES;
 }
 
 void smm_per_cpu_pages_init(struct smm_per_cpu_pages *pcp)
@@ -1836,7 +1832,7 @@ void smm_free_pages(struct smm_machine *m, struct smm_page *page,
 		return;
 	cpu = smm_get_cpu();
 	ev = smm_events(m, cpu);
-	if (!page || !smm_page_in_memmap(m, page)) {
+	if (!page || !smm_page_in_memmap(m, page, NULL)) {
 		why = "not a page of the memory map";
 	} else {
 		pfn = smm_page_to_pfn(m, page);

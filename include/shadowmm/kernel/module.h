@@ -3,8 +3,8 @@
  * What the kernel-only glue (module init/exit, region backends, debugfs)
  * shares. The portable core never includes this.
  */
-#ifndef _SHADOWMM_MODULE_H
-#define _SHADOWMM_MODULE_H
+#ifndef _SHADOWMM_KERNEL_MODULE_H
+#define _SHADOWMM_KERNEL_MODULE_H
 
 #include <linux/mutex.h>
 #include "shadowmm/machine.h"
@@ -30,4 +30,4 @@ int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed);
 void smm_debugfs_init(void);
 void smm_debugfs_exit(void);
 
-#endif /* _SHADOWMM_MODULE_H */
+#endif /* _SHADOWMM_KERNEL_MODULE_H */
