@@ -366,24 +366,32 @@ ctl_reset(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	return smm_boot(m, log, ctx);
 }
 
-/* "movable|zero": the kernel's flag names, lower case, '|' between. */
+/*
+ * "movable|zero": the kernel's flag names, lower case, '|' between. At
+ * most one base (GFP_KERNEL, GFP_ATOMIC, GFP_NOWAIT,
+ * GFP_HIGHUSER_MOVABLE), GFP_KERNEL when none is named, as a caller
+ * writes GFP_KERNEL | __GFP_DMA; the rest are __GFP_ modifiers.
+ */
 static const struct {
 	const char *name;
 	unsigned int gfp;
+	bool base;
 } smm_gfp_words[] = {
-	{ "kernel", SMM_GFP_KERNEL },
-	{ "movable", SMM_GFP_HIGHUSER_MOVABLE },
-	{ "reclaimable", SMM___GFP_RECLAIMABLE },
-	{ "dma", SMM___GFP_DMA },
-	{ "dma32", SMM___GFP_DMA32 },
-	{ "high", SMM___GFP_HIGH },
-	{ "atomic", SMM_GFP_ATOMIC },
-	{ "zero", SMM___GFP_ZERO },
-	{ "thisnode", SMM___GFP_THISNODE },
+	{ "kernel", SMM_GFP_KERNEL, true },
+	{ "atomic", SMM_GFP_ATOMIC, true },
+	{ "nowait", SMM_GFP_NOWAIT, true },
+	{ "movable", SMM_GFP_HIGHUSER_MOVABLE, true },
+	{ "reclaimable", SMM___GFP_RECLAIMABLE, false },
+	{ "dma", SMM___GFP_DMA, false },
+	{ "dma32", SMM___GFP_DMA32, false },
+	{ "high", SMM___GFP_HIGH, false },
+	{ "zero", SMM___GFP_ZERO, false },
+	{ "thisnode", SMM___GFP_THISNODE, false },
 };
 
 static int parse_gfp(const char *s, unsigned int *gfp)
 {
+	bool have_base = false;
 	size_t len, i;
 
 	*gfp = 0;
@@ -395,11 +403,19 @@ static int parse_gfp(const char *s, unsigned int *gfp)
 				break;
 		if (i == ARRAY_SIZE(smm_gfp_words))
 			return -EINVAL;
+		if (smm_gfp_words[i].base) {
+			if (have_base)
+				return -EINVAL;
+			have_base = true;
+		}
 		*gfp |= smm_gfp_words[i].gfp;
 		if (!s[len])
-			return smm_gfp_zone(*gfp) < 0 ? -EINVAL : 0;
+			break;
 		s += len + 1;
 	}
+	if (!have_base)
+		*gfp |= SMM_GFP_KERNEL;
+	return smm_gfp_zone(*gfp) < 0 ? -EINVAL : 0;
 }
 
 static bool valid_tag(const char *t)
@@ -453,7 +469,8 @@ static int ctl_alloc(struct smm_machine *m, char **tok, int ntok,
 	}
 	nid = args[2].seen ? (int)args[2].val : NUMA_NO_NODE;
 	if (args[3].seen && parse_gfp(args[3].str, &gfp)) {
-		log(ctx, "ctl: bad gfp=%s\n", args[3].str);
+		log(ctx, "ctl: bad gfp=%s: %s\n", args[3].str,
+		    "at most one of kernel|atomic|nowait|movable, any of reclaimable|dma|dma32|high|zero|thisnode, in a zone combination gfp_zone() accepts");
 		return -EINVAL;
 	}
 	if (args[4].seen) {

@@ -15,21 +15,33 @@
 #define SMM___GFP_MOVABLE	0x08u
 #define SMM___GFP_RECLAIMABLE	0x10u
 #define SMM___GFP_HIGH		0x20u	/* may dip below the min watermark */
-#define SMM___GFP_ATOMIC	0x40u	/* cannot wait: ALLOC_HARDER */
+#define SMM___GFP_ATOMIC	0x40u	/* atomic context: see __alloc_pages_slowpath */
 #define SMM___GFP_ZERO		0x100u
 #define SMM___GFP_THISNODE	0x200u	/* no fallback to other nodes */
 #define SMM___GFP_NOWARN	0x400u
-#define SMM___GFP_BITS		0x7ffu
+#define SMM___GFP_DIRECT_RECLAIM 0x800u	/* may block, reclaim, compact */
+#define SMM___GFP_KSWAPD_RECLAIM 0x1000u /* may wake kswapd */
+#define SMM___GFP_BITS		0x1fffu
+
+#define SMM___GFP_RECLAIM	(SMM___GFP_DIRECT_RECLAIM | SMM___GFP_KSWAPD_RECLAIM)
 
 #define SMM_GFP_ZONEMASK	(SMM___GFP_DMA | SMM___GFP_HIGHMEM | \
 				 SMM___GFP_DMA32 | SMM___GFP_MOVABLE)
 #define SMM_GFP_MOVABLE_MASK	(SMM___GFP_RECLAIMABLE | SMM___GFP_MOVABLE)
 
-#define SMM_GFP_KERNEL		0u
-#define SMM_GFP_ATOMIC		(SMM___GFP_HIGH | SMM___GFP_ATOMIC)
+/*
+ * The kernel's compositions, less the bits the shadow has no use for
+ * (__GFP_IO, __GFP_FS, __GFP_HARDWALL): GFP_KERNEL may reclaim, so it
+ * blocks; GFP_ATOMIC and GFP_NOWAIT may not.
+ */
+#define SMM_GFP_KERNEL		SMM___GFP_RECLAIM
+#define SMM_GFP_ATOMIC		(SMM___GFP_HIGH | SMM___GFP_ATOMIC | \
+				 SMM___GFP_KSWAPD_RECLAIM)
+#define SMM_GFP_NOWAIT		SMM___GFP_KSWAPD_RECLAIM
 #define SMM_GFP_DMA		SMM___GFP_DMA
 #define SMM_GFP_DMA32		SMM___GFP_DMA32
-#define SMM_GFP_HIGHUSER_MOVABLE (SMM___GFP_MOVABLE | SMM___GFP_HIGHMEM)
+#define SMM_GFP_HIGHUSER_MOVABLE (SMM___GFP_RECLAIM | SMM___GFP_MOVABLE | \
+				  SMM___GFP_HIGHMEM)
 
 /*
  * gfp_zone(): the highest zone the request may use, or -EINVAL for a

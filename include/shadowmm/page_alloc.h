@@ -74,6 +74,22 @@ struct smm_vm_events {
 	u64 zonelist_fallback[SMM_MAX_NUMNODES][SMM_MAX_NUMNODES];
 };
 
+/*
+ * The number of u64 counters above, field by field: smm_vm_events_sum()
+ * adds the struct up as an array of u64, which is sound only while every
+ * field is u64 and nothing pads it. A BUILD_BUG_ON there compares this
+ * with sizeof(struct smm_vm_events): a field added, removed or of another
+ * type breaks the build until this line is updated.
+ */
+#define SMM_VM_EVENT_WORDS						\
+	(SMM_MIGRATE_TYPES * SMM_MAX_ORDER * SMM_MAX_ORDER +		\
+	 SMM_MAX_ORDER +						\
+	 2 * SMM_MIGRATE_TYPES * SMM_MIGRATE_TYPES +			\
+	 SMM_MAX_NUMNODES * SMM_MAX_NR_ZONES * SMM_MAX_ORDER +		\
+	 SMM_MAX_ORDER + 1 + 2 * SMM_MAX_ORDER + 5 +			\
+	 SMM_MAX_NUMNODES * SMM_NR_NUMA_STATS +				\
+	 SMM_MAX_NUMNODES * SMM_MAX_NUMNODES)
+
 /* One rmqueue event, as the rmqueue tracepoint reports it. */
 struct smm_rmqueue_rec {
 	u64 seq;
@@ -94,18 +110,26 @@ struct smm_rmqueue_ring {
 };
 
 /*
- * alloc_flags (mm/internal.h of v6.1): the low bits pick the watermark,
- * the rest are the slowpath's privileges.
+ * alloc_flags (mm/internal.h of the v6.1 the shadow follows, Debian's
+ * 6.1.y: see README "Which v6.1"), with the kernel's values: the low
+ * bits pick the watermark, the rest are the slowpath's privileges.
  */
 #define SMM_ALLOC_WMARK_MIN	SMM_WMARK_MIN
 #define SMM_ALLOC_WMARK_LOW	SMM_WMARK_LOW
 #define SMM_ALLOC_WMARK_HIGH	SMM_WMARK_HIGH
 #define SMM_ALLOC_NO_WATERMARKS	0x04	/* don't check watermarks at all */
 #define SMM_ALLOC_WMARK_MASK	(SMM_ALLOC_NO_WATERMARKS - 1)
-#define SMM_ALLOC_OOM		0x08
-#define SMM_ALLOC_HARDER	0x10	/* __GFP_ATOMIC: a further quarter off */
-#define SMM_ALLOC_HIGH		0x20	/* __GFP_HIGH: half of min */
+#define SMM_ALLOC_OOM		0x08	/* an OOM victim: never set here */
+#define SMM_ALLOC_NON_BLOCK	0x10	/* cannot block: 25% off min with MIN_RESERVE */
+#define SMM_ALLOC_MIN_RESERVE	0x20	/* __GFP_HIGH: half of min */
+#define SMM_ALLOC_CPUSET	0x40	/* keep to the policy's nodemask */
+#define SMM_ALLOC_CMA		0x80	/* may use CMA: never set (no CMA) */
 #define SMM_ALLOC_NOFRAGMENT	0x100	/* avoid mixing pageblock types */
+#define SMM_ALLOC_HIGHATOMIC	0x200	/* may use MIGRATE_HIGHATOMIC */
+#define SMM_ALLOC_KSWAPD	0x800	/* __GFP_KSWAPD_RECLAIM: would wake kswapd */
+/* what may go below the min watermark */
+#define SMM_ALLOC_RESERVES	(SMM_ALLOC_NON_BLOCK | SMM_ALLOC_MIN_RESERVE | \
+				 SMM_ALLOC_HIGHATOMIC | SMM_ALLOC_OOM)
 
 /*
  * Pipeline steps 4 to 6, in the order smm_boot() runs them after the

@@ -74,6 +74,7 @@ typedef uint64_t phys_addr_t;
 })
 #define WARN_ON_ONCE(c)		WARN_ON(c)
 #define BUG_ON(c)		do { if (c) abort(); } while (0)
+#define BUILD_BUG_ON(c)		_Static_assert(!(c), #c)
 
 static inline long strscpy(char *dst, const char *src, size_t n)
 {
@@ -236,13 +237,25 @@ struct smm_spinlock {
 
 extern __thread int smm_ucpu;
 extern unsigned int smm_unr_cpus;
-/* The node of every host "CPU" (default 0), set by the NUMA tests. */
+/*
+ * The node of every host "CPU" (default 0), set by the NUMA tests;
+ * smm_ucpu_node[cpu] >= 0 overrides it for one CPU.
+ */
 extern int smm_unode;
+#define SMM_UMAX_CPUS		64
+extern int smm_ucpu_node[SMM_UMAX_CPUS];
+
+static inline int smm_ucpu_to_node(int cpu)
+{
+	if (cpu >= 0 && cpu < SMM_UMAX_CPUS && smm_ucpu_node[cpu] >= 0)
+		return smm_ucpu_node[cpu];
+	return smm_unode;
+}
 
 #define smm_get_cpu()		(smm_ucpu)
 #define smm_put_cpu()		do { } while (0)
 #define smm_nr_cpu_ids()	(smm_unr_cpus)
-#define smm_cpu_to_node(cpu)	((void)(cpu), smm_unode)
+#define smm_cpu_to_node(cpu)	smm_ucpu_to_node(cpu)
 #define smm_migrate_disable()	do { } while (0)
 #define smm_migrate_enable()	do { } while (0)
 

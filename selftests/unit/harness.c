@@ -19,6 +19,7 @@ unsigned char *smm_uarena;
 __thread int smm_ucpu;
 unsigned int smm_unr_cpus = 2;
 int smm_unode;
+int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
 
 struct smm_trace_log smm_trace;
 

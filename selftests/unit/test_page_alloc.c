@@ -155,9 +155,28 @@ static unsigned long PFN(const struct smm_page *page)
 }
 
 /* Every allocation a test makes is live until pfree()d. */
+/*
+ * The tests' gfp are modifiers of GFP_KERNEL, as a caller writes
+ * GFP_KERNEL | __GFP_DMA: the request may block (reclaim), unless it is
+ * atomic (G_ATOMIC: GFP_ATOMIC's __GFP_KSWAPD_RECLAIM only). G_NOBLOCK
+ * (a bit outside the gfp) asks for a request without either reclaim bit,
+ * as GFP_NOWAIT without kswapd: the gfp passes as it is.
+ */
+#define G_NOBLOCK	0x80000000u
+
+static unsigned int test_gfp(unsigned int gfp)
+{
+	if (gfp & G_NOBLOCK)
+		return gfp & ~G_NOBLOCK;
+	if (gfp & G_ATOMIC)
+		return gfp | SMM___GFP_KSWAPD_RECLAIM;
+	return gfp | SMM_GFP_KERNEL;
+}
+
 static struct smm_page *alloc(unsigned int gfp, unsigned int order, int nid)
 {
-	struct smm_page *page = smm_alloc_pages(m, gfp, order, nid, NULL);
+	struct smm_page *page = smm_alloc_pages(m, test_gfp(gfp), order, nid,
+						NULL);
 
 	if (page) {
 		ASSERT_TRUE(nr_live < MAX_LIVE);
@@ -1015,18 +1034,56 @@ TEST(pa_pcp_sizes_small_zones)
 
 	/*
 	 * Below 4096 managed pages zone_batchsize() gives 0 -> batch 1; high
-	 * is the low watermark over the node's CPUs (2 CPUs, 2 nodes: 1),
-	 * at least 4 batches.
+	 * is the low watermark over the CPUs of the zone's node, at least 4
+	 * batches. Both host CPUs are on node 0: n0 Normal 55 / 2 = 27; node
+	 * 1 has none, so its zones split over every CPU: n1 DMA 8 / 2 = 4.
 	 */
 	std_machine();
 	for (cpu = 0; cpu < 2; cpu++) {
 		ASSERT_EQ(1, Z(0, NORMAL)->per_cpu_pageset[cpu].batch);
-		ASSERT_EQ(55, Z(0, NORMAL)->per_cpu_pageset[cpu].high);
-		ASSERT_EQ(8, Z(1, DMA)->per_cpu_pageset[cpu].high);
+		ASSERT_EQ(27, Z(0, NORMAL)->per_cpu_pageset[cpu].high);
+		ASSERT_EQ(27, Z(1, NORMAL)->per_cpu_pageset[cpu].high);
+		ASSERT_EQ(4, Z(1, DMA)->per_cpu_pageset[cpu].high);
 		ASSERT_EQ(0, Z(1, DMA)->per_cpu_pageset[cpu].count);
 	}
-	ASSERT_EQ(55, Z(0, NORMAL)->pageset_high);
+	ASSERT_EQ(27, Z(0, NORMAL)->pageset_high);
 	ASSERT_EQ(1, Z(0, NORMAL)->pageset_batch);
+}
+
+TEST(pa_pcp_high_split_over_the_node_cpus)
+{
+	/*
+	 * One CPU on each node: each zone's low watermark over one CPU
+	 * (zone_highsize(): cpumask_of_node(), not nr_cpus / nr_nodes).
+	 */
+	smm_ucpu_node[0] = 0;
+	smm_ucpu_node[1] = 1;
+	std_machine();
+	smm_ucpu_node[0] = -1;
+	smm_ucpu_node[1] = -1;
+	ASSERT_EQ(55, Z(0, NORMAL)->per_cpu_pageset[0].high);
+	ASSERT_EQ(55, Z(1, NORMAL)->per_cpu_pageset[1].high);
+	ASSERT_EQ(8, Z(1, DMA)->per_cpu_pageset[0].high);
+
+	/*
+	 * Three CPUs, two on node 1: node 1's zones split over 2, node 0's
+	 * over its one.
+	 */
+	fresh(SZ_64K, SZ_4M, SZ_2M);
+	smm_unr_cpus = 3;
+	smm_ucpu_node[0] = 0;
+	smm_ucpu_node[1] = 1;
+	smm_ucpu_node[2] = 1;
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
+	BOOT();
+	smm_ucpu_node[0] = -1;
+	smm_ucpu_node[1] = -1;
+	smm_ucpu_node[2] = -1;
+	ASSERT_EQ(3, m->nr_cpus);
+	ASSERT_EQ(55, Z(0, NORMAL)->pageset_high);
+	ASSERT_EQ(27, Z(1, NORMAL)->pageset_high);
+	ASSERT_EQ(4, Z(1, DMA)->pageset_high);
 }
 
 TEST(pa_pcp_sizes_big_zones)
@@ -1274,6 +1331,27 @@ TEST(numa_fake_nodes)
 	ASSERT_EQ(1, numa(1, SMM_NUMA_LOCAL));
 	smm_free_pages(m, page, 0);
 
+	/*
+	 * pcp->high of a CPU-less fake node splits over every CPU: with one
+	 * CPU on each real node, fake nodes 0 (real 0's first slice) and 1
+	 * (real 1's) have one each, node 2 none. Same zone sizes, so node
+	 * 2's high is half of node 1's.
+	 */
+	fresh(0, 0, 0);
+	m->cfg.fake_nodes = 3;
+	smm_ucpu_node[0] = 0;
+	smm_ucpu_node[1] = 1;
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N0 + SZ_32M, SZ_32M, 1);
+	BOOT();
+	smm_ucpu_node[0] = -1;
+	smm_ucpu_node[1] = -1;
+	ASSERT_EQ(Z(1, DMA32)->_watermark[SMM_WMARK_LOW],
+		  (unsigned long)Z(1, DMA32)->pageset_high);
+	ASSERT_EQ(max_t(int, Z(2, DMA32)->_watermark[SMM_WMARK_LOW] / 2, 4),
+		  Z(2, DMA32)->pageset_high);
+	ASSERT_TRUE(Z(2, DMA32)->pageset_high < Z(1, DMA32)->pageset_high);
+
 	/* too many nodes for the memory: the boot says so */
 	fresh(0, 0, 0);
 	m->cfg.fake_nodes = 16;
@@ -1457,6 +1535,92 @@ TEST(numa_ctl_policies)
 	ASSERT_EQ(0, nctl("free all"));
 }
 
+/*
+ * v6.1's policies beyond the nodes they name: __GFP_THISNODE takes the
+ * default policy whatever the task's; a bind nodemask applies only to
+ * requests that may use policy_zone (Normal on the scaled layout) or
+ * above; GFP_ATOMIC, which may ignore the policy (no ALLOC_CPUSET),
+ * leaves the nodemask behind in the slowpath once the bound nodes are
+ * exhausted, GFP_KERNEL and GFP_NOWAIT do not.
+ */
+TEST(numa_policy_zone_thisnode_and_atomic)
+{
+	int i, below_min = 0, on_node1 = 0;
+	struct smm_held *h;
+
+	std_machine();
+	ASSERT_EQ(NORMAL, m->policy_zone);
+	ASSERT_EQ(0, nctl("policy bind nodes=1"));
+	ASSERT_EQ(0, nctl("alloc order=0 tag=b"));
+	h = list_last_entry(&m->held, struct smm_held, list);
+	ASSERT_EQ(1, h->nid);
+	/* below policy_zone: no nodemask, the local node */
+	ASSERT_EQ(0, nctl("alloc order=0 gfp=dma32 tag=low"));
+	h = list_last_entry(&m->held, struct smm_held, list);
+	ASSERT_EQ(0, h->nid);
+	ASSERT_EQ(DMA32, h->zone);
+	/* __GFP_THISNODE: the default policy, the local node */
+	ASSERT_EQ(0, nctl("alloc order=0 gfp=kernel|thisnode tag=tn"));
+	h = list_last_entry(&m->held, struct smm_held, list);
+	ASSERT_EQ(0, h->nid);
+	ASSERT_EQ(0, nctl("free all"));
+
+	/* bind to node 0 and use it up */
+	ASSERT_EQ(0, nctl("policy bind nodes=0"));
+	while (!nctl("alloc order=0 count=64 tag=fill"))
+		;
+	ASSERT_EQ(-ENOMEM, nctl("alloc order=0 tag=k"));
+	ASSERT_EQ(-ENOMEM, nctl("alloc order=0 gfp=nowait tag=nw"));
+	/*
+	 * GFP_ATOMIC first takes node 0's reserves below min (the
+	 * slowpath's first walk keeps the nodemask), then node 1's pages
+	 */
+	for (i = 0; i < 4096; i++) {
+		ASSERT_EQ(0, nctl("alloc order=0 gfp=atomic tag=at"));
+		h = list_last_entry(&m->held, struct smm_held, list);
+		if (h->nid)
+			break;
+		below_min++;
+	}
+	ASSERT_EQ(1, h->nid);
+	ASSERT_TRUE(below_min > 0);
+	/* no other held page is on node 1 */
+	list_for_each_entry(h, &m->held, list)
+		on_node1 += h->nid == 1;
+	ASSERT_EQ(1, on_node1);
+	ASSERT_EQ(-ENOMEM, nctl("alloc order=0 tag=k"));
+	ASSERT_EQ(0, nctl("free all"));
+	ASSERT_EQ(0, nctl("policy default"));
+}
+
+/*
+ * free pfn= names one held allocation or is refused: the largest pfn is
+ * not a wildcard, and nothing is freed by a refusal.
+ */
+TEST(numa_ctl_free_pfn_names_one)
+{
+	struct smm_held *h;
+	char cmd[64];
+
+	std_machine();
+	ASSERT_EQ(0, nctl("alloc order=1 count=3 tag=x"));
+	ASSERT_EQ(-EINVAL, nctl("free pfn=0xffffffffffffffff"));
+	ASSERT_EQ(3, m->nr_held);
+	ASSERT_STREQ("ctl: free: no held allocation starts at pfn=0xffffffffffffffff\n",
+		     nlog.last);
+	ASSERT_EQ(-EINVAL, nctl("free tag=nope"));
+	ASSERT_STREQ("ctl: free: nothing is held under tag=nope\n", nlog.last);
+	ASSERT_EQ(3, m->nr_held);
+	h = list_first_entry(&m->held, struct smm_held, list);
+	snprintf(cmd, sizeof(cmd), "free pfn=0x%lx", h->pfn + 1);
+	ASSERT_EQ(-EINVAL, nctl(cmd));
+	snprintf(cmd, sizeof(cmd), "free pfn=0x%lx", h->pfn);
+	ASSERT_EQ(0, nctl(cmd));
+	ASSERT_EQ(2, m->nr_held);
+	ASSERT_EQ(0, nctl("free all"));
+	ASSERT_EQ(0, m->nr_held);
+}
+
 TEST(numa_views)
 {
 	struct smm_page *page;
@@ -1539,7 +1703,7 @@ TEST(pa_alloc_invalid_requests)
 	ASSERT_EQ(~0UL, smm_trace.alloc_pages.pfn);
 	/* both mobility bits, an unknown bit, a node without memory */
 	ASSERT_PTR_EQ(NULL, alloc(G_MOVABLE | G_RECL, 0, 0));
-	ASSERT_PTR_EQ(NULL, alloc(0x800, 0, 0));
+	ASSERT_PTR_EQ(NULL, alloc(G_NOBLOCK | (SMM___GFP_BITS + 1), 0, 0));
 	ASSERT_PTR_EQ(NULL, alloc(0, 0, 5));
 	ASSERT_PTR_EQ(NULL, alloc(0, 0, SMM_MAX_NUMNODES));
 	ASSERT_PTR_EQ(NULL, alloc(0, 0, -2));
@@ -2464,20 +2628,25 @@ TEST(pa_watermark_low_fails_then_min_succeeds)
 			events();
 			ASSERT_EQ(fails, ev.watermark_fail);
 		} else if (f - 15 > min) {
-			/* fails at low, served by the min retry */
+			/* fails at low, served by the slowpath at min */
 			ASSERT_TRUE(alloc(DMA1, 4, 1));
 			events();
 			ASSERT_EQ(fails + 1, ev.watermark_fail);
 			ASSERT_EQ(low, smm_trace.watermark_fail.mark);
 			ASSERT_EQ(f, smm_trace.watermark_fail.free);
-			ASSERT_EQ(SMM_ALLOC_WMARK_LOW,
+			ASSERT_EQ(SMM_ALLOC_WMARK_LOW | SMM_ALLOC_KSWAPD,
 				  smm_trace.watermark_fail.alloc_flags);
 		} else {
+			/*
+			 * low, then min twice: the slowpath's first walk and
+			 * its retry walk (GFP_KERNEL keeps ALLOC_CPUSET)
+			 */
 			ASSERT_PTR_EQ(NULL, alloc(DMA1, 4, 1));
 			events();
-			ASSERT_EQ(fails + 2, ev.watermark_fail);
+			ASSERT_EQ(fails + 3, ev.watermark_fail);
 			ASSERT_EQ(min, smm_trace.watermark_fail.mark);
-			ASSERT_EQ(SMM_ALLOC_WMARK_MIN,
+			ASSERT_EQ(SMM_ALLOC_WMARK_MIN | SMM_ALLOC_CPUSET |
+				  SMM_ALLOC_KSWAPD,
 				  smm_trace.watermark_fail.alloc_flags);
 			break;
 		}
@@ -2496,10 +2665,11 @@ TEST(pa_watermark_gfp_high_and_atomic_go_lower)
 	struct smm_zone *z;
 
 	/*
-	 * As above, stuck at 80 free (min 71). __GFP_ATOMIC alone: min -
-	 * min / 4 = 54: 80 - 15 > 54, 64 - 15 is not: down to 64.
-	 * __GFP_HIGH: min - min / 2 = 36: down to 48. GFP_ATOMIC, both:
-	 * 36 - 36 / 4 = 27: down to 32.
+	 * As above, stuck at 80 free (min 71). 6.1.y's rules: __GFP_ATOMIC
+	 * without __GFP_HIGH, which cannot block (ALLOC_NON_BLOCK alone),
+	 * gets nothing more: still 80. __GFP_HIGH that may block
+	 * (ALLOC_MIN_RESERVE): min - min / 2 = 36: down to 48. GFP_ATOMIC,
+	 * both: 36 - 36 / 4 = 27: down to 32.
 	 */
 	fresh(SZ_64K, SZ_4M, SZ_2M);
 	m->cfg.min_free_kbytes = 8192;
@@ -2512,14 +2682,25 @@ TEST(pa_watermark_gfp_high_and_atomic_go_lower)
 	ASSERT_EQ(80, z->nr_free_pages);
 	while (alloc(DMA1 | G_ATOMIC, 4, 1))
 		;
-	ASSERT_EQ(64, z->nr_free_pages);
+	ASSERT_EQ(80, z->nr_free_pages);
+	while (alloc(DMA1 | G_NOBLOCK, 4, 1))
+		;
+	ASSERT_EQ(80, z->nr_free_pages);
 	while (alloc(DMA1 | G_HIGH, 4, 1))
 		;
 	ASSERT_EQ(48, z->nr_free_pages);
 	while (alloc(DMA1 | G_HIGH | G_ATOMIC, 4, 1))
 		;
 	ASSERT_EQ(32, z->nr_free_pages);
-	ASSERT_EQ(SMM_ALLOC_WMARK_MIN | SMM_ALLOC_HIGH | SMM_ALLOC_HARDER,
+	/* an order-4 GFP_ATOMIC: every reserve, free of the nodemask */
+	ASSERT_EQ(SMM_ALLOC_WMARK_MIN | SMM_ALLOC_MIN_RESERVE |
+		  SMM_ALLOC_NON_BLOCK | SMM_ALLOC_HIGHATOMIC | SMM_ALLOC_KSWAPD,
+		  smm_trace.watermark_fail.alloc_flags);
+	/* __GFP_ATOMIC with __GFP_DIRECT_RECLAIM: the atomic bit is dropped */
+	while (alloc(DMA1 | G_HIGH | G_ATOMIC | SMM___GFP_DIRECT_RECLAIM, 0, 1))
+		;
+	ASSERT_EQ(SMM_ALLOC_WMARK_MIN | SMM_ALLOC_MIN_RESERVE |
+		  SMM_ALLOC_CPUSET | SMM_ALLOC_KSWAPD,
 		  smm_trace.watermark_fail.alloc_flags);
 }
 
@@ -2534,7 +2715,7 @@ TEST(pa_zone_watermark_ok_high_order)
 	 * and 0x41400 freed): 3069 pages free, more than enough for order
 	 * 10 by count, but no block of order 10: an order-10 check fails,
 	 * order 9 passes. MIGRATE_HIGHATOMIC blocks only count with
-	 * ALLOC_HARDER.
+	 * ALLOC_HIGHATOMIC (or ALLOC_OOM).
 	 */
 	std_machine();
 	z = Z(0, NORMAL);
@@ -2557,7 +2738,7 @@ TEST(pa_zone_watermark_ok_high_order)
 	retype_free_block(0x41200, 9, MT_HIGHATOMIC);
 	retype_free_block(0x41600, 9, MT_HIGHATOMIC);
 	ASSERT_FALSE(smm_zone_watermark_ok(z, 9, 0, NORMAL, 0));
-	ASSERT_TRUE(smm_zone_watermark_ok(z, 9, 0, NORMAL, SMM_ALLOC_HARDER));
+	ASSERT_TRUE(smm_zone_watermark_ok(z, 9, 0, NORMAL, SMM_ALLOC_HIGHATOMIC));
 	ASSERT_TRUE(smm_zone_watermark_ok(z, 8, 0, NORMAL, 0));
 
 	/* order 0 needs no block: only free > mark + reserve */
@@ -2567,23 +2748,35 @@ TEST(pa_zone_watermark_ok_high_order)
 	/* lowmem_reserve[Normal] = 22 */
 	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 490, NORMAL, 0));
 	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 489, NORMAL, 0));
-	/* a highatomic reserve is unusable without ALLOC_HARDER */
+	/* a highatomic reserve is unusable without some ALLOC_RESERVES */
 	z->nr_reserved_highatomic = 100;
 	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 412, DMA, 0));
 	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 411, DMA, 0));
-	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 412, DMA, SMM_ALLOC_HARDER));
+	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 412, DMA, SMM_ALLOC_HIGHATOMIC));
+	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 412, DMA, SMM_ALLOC_NON_BLOCK));
+	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 412, DMA, SMM_ALLOC_CPUSET));
 	z->nr_reserved_highatomic = 0;
 	/* __GFP_HIGH: mark - mark / 2 */
-	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 1022, DMA, SMM_ALLOC_HIGH));
-	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 1023, DMA, SMM_ALLOC_HIGH));
-	/* __GFP_ATOMIC: a quarter off: 681 - 170 = 511, 682 - 170 = 512 */
-	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 681, DMA, SMM_ALLOC_HARDER));
-	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 682, DMA, SMM_ALLOC_HARDER));
-	/* both: 1362 - 681 = 681, - 170 = 511; 1364 - 682 - 170 = 512 */
+	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 1022, DMA, SMM_ALLOC_MIN_RESERVE));
+	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 1023, DMA, SMM_ALLOC_MIN_RESERVE));
+	/* ALLOC_NON_BLOCK or ALLOC_HIGHATOMIC alone: nothing off */
+	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 511, DMA, SMM_ALLOC_NON_BLOCK));
+	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 512, DMA, SMM_ALLOC_NON_BLOCK));
+	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 512, DMA,
+					   SMM_ALLOC_HIGHATOMIC));
+	/* ... but ALLOC_OOM halves it */
+	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 1022, DMA, SMM_ALLOC_OOM));
+	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 1023, DMA, SMM_ALLOC_OOM));
+	/*
+	 * GFP_ATOMIC, both: 1362 - 681 = 681, - 170 = 511;
+	 * 1364 - 682 - 170 = 512
+	 */
 	ASSERT_TRUE(smm_zone_watermark_ok(z, 0, 1362, DMA,
-					  SMM_ALLOC_HIGH | SMM_ALLOC_HARDER));
+					  SMM_ALLOC_MIN_RESERVE |
+					  SMM_ALLOC_NON_BLOCK));
 	ASSERT_FALSE(smm_zone_watermark_ok(z, 0, 1364, DMA,
-					   SMM_ALLOC_HIGH | SMM_ALLOC_HARDER));
+					   SMM_ALLOC_MIN_RESERVE |
+					   SMM_ALLOC_NON_BLOCK));
 }
 
 TEST(pa_high_order_atomic_uses_highatomic_first)
@@ -2592,7 +2785,9 @@ TEST(pa_high_order_atomic_uses_highatomic_first)
 	retype_free_block(0x80000, 9, MT_HIGHATOMIC);
 	/* n1 DMA has only the highatomic block: a plain request fails */
 	ASSERT_PTR_EQ(NULL, alloc(DMA1, 4, 1));
-	ASSERT_EQ(0x80000, alloc_pfn(DMA1 | G_ATOMIC, 4, 1));
+	/* so does a non-blocking one without __GFP_HIGH (no ALLOC_HIGHATOMIC) */
+	ASSERT_PTR_EQ(NULL, alloc(DMA1 | G_ATOMIC, 4, 1));
+	ASSERT_EQ(0x80000, alloc_pfn(DMA1 | G_HIGH | G_ATOMIC, 4, 1));
 	events();
 	ASSERT_EQ(1, ev.rmqueue[MT_HIGHATOMIC][4][9]);
 	ASSERT_EQ(0, ev.fallback[MT_UNMOV][MT_HIGHATOMIC]);

@@ -75,7 +75,7 @@ static inline struct smm_pglist_data *smm_pgdat(struct smm_machine *m, int nid)
  * lives in the loop and each step is one call.
  */
 static inline bool smm_next_pgdat(struct smm_machine *m, int *idx,
-			   struct smm_pglist_data **pgdat)
+				  struct smm_pglist_data **pgdat)
 {
 	if (*idx >= m->nr_nodes)
 		return false;
@@ -84,7 +84,7 @@ static inline bool smm_next_pgdat(struct smm_machine *m, int *idx,
 }
 
 static inline bool smm_next_zone(struct smm_machine *m, int *idx,
-			  struct smm_zone **zone)
+				 struct smm_zone **zone)
 {
 	int node = *idx / SMM_MAX_NR_ZONES;
 
@@ -100,6 +100,9 @@ static inline bool smm_next_zone(struct smm_machine *m, int *idx,
 
 #define for_each_smm_zone(m, zone)					\
 	for (int __smm_idx = 0; smm_next_zone(m, &__smm_idx, &(zone));)
+
+/* The shadow node of @cpu's real node, or NUMA_NO_NODE (no shadow node). */
+int smm_cpu_shadow_node(const struct smm_machine *m, int cpu);
 
 /* Bits a pageblock takes in zone->pageblock_flags (NR_PAGEBLOCK_BITS). */
 #define SMM_NR_PAGEBLOCK_BITS	4

@@ -402,23 +402,35 @@ static int smm_zone_batchsize(const struct smm_zone *zone)
 	return rounddown_pow_of_two(batch + batch / 2) - 1;
 }
 
-/* The CPUs of a node; the shadow spreads its CPUs evenly over its nodes. */
-static int smm_cpus_per_node(const struct smm_machine *m)
+/*
+ * cpumask_weight(cpumask_of_node(nid)): the shadow's CPUs whose real node
+ * is shadow node @nid's (with nodes=, a real node's CPUs belong to the
+ * first fake node cut from its memory).
+ */
+static int smm_node_nr_cpus(const struct smm_machine *m, int nid)
 {
-	return max_t(int, 1, m->nr_cpus / max(m->nr_nodes, 1));
+	unsigned int cpu;
+	int n = 0;
+
+	for (cpu = 0; cpu < m->nr_cpus; cpu++)
+		if (smm_cpu_shadow_node(m, cpu) == nid)
+			n++;
+	return n;
 }
 
 /*
  * zone_highsize() with percpu_pagelist_high_fraction 0: the low watermark
- * split over the node's CPUs, so that full pcp lists never wake reclaim
- * early; at least 4 batches.
+ * split over the CPUs of the zone's node, so that full pcp lists never
+ * wake reclaim early; over every CPU for a node without CPUs (the
+ * shadow's CPUs are all online: num_online_cpus() is nr_cpus); at least
+ * 4 batches.
  */
 static int smm_zone_highsize(const struct smm_machine *m,
 			     const struct smm_zone *zone, int batch,
 			     int cpu_online)
 {
 	unsigned long total_pages = smm_wmark_pages(zone, SMM_WMARK_LOW);
-	int nr_split_cpus = smm_cpus_per_node(m) + cpu_online;
+	int nr_split_cpus = smm_node_nr_cpus(m, zone->node) + cpu_online;
 	int high;
 
 	if (!nr_split_cpus)

@@ -87,7 +87,9 @@ void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum)
 	unsigned int cpu;
 	size_t i;
 
-	/* struct smm_vm_events is nothing but u64 counters */
+	/* struct smm_vm_events is nothing but u64 counters: see its header */
+	BUILD_BUG_ON(sizeof(struct smm_vm_events) !=
+		     SMM_VM_EVENT_WORDS * sizeof(u64));
 	memset(sum, 0, sizeof(*sum));
 	if (!m->events)
 		return;
@@ -126,6 +128,16 @@ static void smm_record_rmqueue(struct smm_machine *m, struct smm_zone *zone,
 		ring->recs[rec.seq % ring->size] = rec;
 	smm_spin_unlock_irqrestore(&ring->lock, flags);
 	trace_rmqueue(&rec);
+}
+
+/* Shadow instrumentation: a block served from a pcp list. */
+static void smm_record_pcp_hit(struct smm_machine *m, struct smm_vm_events *ev,
+			       struct smm_zone *zone, struct smm_page *page,
+			       unsigned int order, int migratetype)
+{
+	ev->pcp_hit[order]++;
+	smm_record_rmqueue(m, zone, smm_page_to_pfn(m, page), order, order,
+			   migratetype, true);
 }
 
 /* ---- gfp --------------------------------------------------------------- */
@@ -1157,9 +1169,64 @@ static struct smm_page *smm__rmqueue_pcplist(struct smm_machine *m,
 	return page;
 }
 
+/* ---- NUMA statistics ------------------------------------------------------ */
+
+/* The shadow node of @cpu's real node, or NUMA_NO_NODE. */
+int smm_cpu_shadow_node(const struct smm_machine *m, int cpu)
+{
+	int real = smm_cpu_to_node(cpu);
+
+	if (real < 0 || real >= SMM_MAX_NUMNODES || !m->shadow_of_real[real])
+		return NUMA_NO_NODE;
+	return m->shadow_of_real[real] - 1;
+}
+
+int smm_numa_node_id(struct smm_machine *m, int cpu)
+{
+	int nid = smm_cpu_shadow_node(m, cpu);
+
+	return nid == NUMA_NO_NODE ? m->node_ids[0] : nid;
+}
+
+void smm_count_numa_event(struct smm_machine *m, int nid,
+			  enum smm_numa_stat_item item)
+{
+	int cpu;
+
+	if (!m->events)
+		return;
+	cpu = smm_get_cpu();
+	smm_events(m, cpu)->numa[nid][item]++;
+	smm_put_cpu();
+}
+
+/*
+ * zone_statistics(): a hit or a miss on the node the page came from, a
+ * foreign on the node that was wanted (the first eligible zone's), and
+ * local or other on the page's node as seen from the allocating CPU
+ * (whose real node may have no shadow node: then every page is other).
+ * One count an allocation whatever its order, where rmqueue_pcplist() and
+ * rmqueue_buddy() count it.
+ */
+static void smm_zone_statistics(struct smm_machine *m,
+				struct smm_vm_events *ev, int cpu,
+				const struct smm_zone *preferred,
+				const struct smm_zone *z)
+{
+	if (z->node == preferred->node) {
+		ev->numa[z->node][SMM_NUMA_HIT]++;
+	} else {
+		ev->numa[z->node][SMM_NUMA_MISS]++;
+		ev->numa[preferred->node][SMM_NUMA_FOREIGN]++;
+	}
+	ev->numa[z->node][z->node == smm_cpu_shadow_node(m, cpu) ?
+			  SMM_NUMA_LOCAL : SMM_NUMA_OTHER]++;
+}
+
 /* rmqueue_pcplist(): under this CPU's pcp lock. */
 static struct smm_page *smm_rmqueue_pcplist(struct smm_machine *m,
 					    struct smm_vm_events *ev, int cpu,
+					    struct smm_zone *preferred_zone,
 					    struct smm_zone *zone,
 					    unsigned int order,
 					    int migratetype,
@@ -1177,21 +1244,24 @@ static struct smm_page *smm_rmqueue_pcplist(struct smm_machine *m,
 				    alloc_flags, pcp,
 				    &pcp->lists[smm_order_to_pindex(migratetype,
 								    order)]);
-	if (page) {
-		ev->pcp_hit[order]++;
-		smm_record_rmqueue(m, zone, smm_page_to_pfn(m, page), order,
-				   order, migratetype, true);
-	}
+	if (page)
+		smm_record_pcp_hit(m, ev, zone, page, order, migratetype);
 	smm_spin_unlock_irqrestore(&pcp->lock, flags);
+	if (page)
+		smm_zone_statistics(m, ev, cpu, preferred_zone, zone);
 	return page;
 }
 
 /*
- * rmqueue_buddy(): straight from the free lists. A high-order
- * ALLOC_HARDER request may use the highatomic reserve first, as in v6.1.
+ * rmqueue_buddy(): straight from the free lists. A high-order atomic
+ * request (ALLOC_HIGHATOMIC) tries the highatomic reserve first; a
+ * request that cannot block (or an OOM victim) falls back to it rather
+ * than fail. (Unreachable today: the shadow never reserves a highatomic
+ * pageblock, so those lists stay empty.)
  */
 static struct smm_page *smm_rmqueue_buddy(struct smm_machine *m,
-					  struct smm_vm_events *ev,
+					  struct smm_vm_events *ev, int cpu,
+					  struct smm_zone *preferred_zone,
 					  struct smm_zone *zone,
 					  unsigned int order,
 					  unsigned int alloc_flags,
@@ -1201,32 +1271,47 @@ static struct smm_page *smm_rmqueue_buddy(struct smm_machine *m,
 	unsigned long flags;
 
 	smm_spin_lock_irqsave(&zone->lock, flags);
-	if (order > 0 && (alloc_flags & SMM_ALLOC_HARDER))
+	if (alloc_flags & SMM_ALLOC_HIGHATOMIC)
 		page = smm__rmqueue_smallest(m, ev, zone, order,
 					     SMM_MIGRATE_HIGHATOMIC);
-	if (!page)
+	if (!page) {
 		page = smm__rmqueue(m, ev, zone, order, migratetype,
 				    alloc_flags);
-	if (page)
-		smm__mod_zone_freepage_state(zone, -(1L << order),
-					     smm_get_pcppage_migratetype(page));
+		if (!page && (alloc_flags & (SMM_ALLOC_OOM | SMM_ALLOC_NON_BLOCK)))
+			page = smm__rmqueue_smallest(m, ev, zone, order,
+						     SMM_MIGRATE_HIGHATOMIC);
+		if (!page) {
+			smm_spin_unlock_irqrestore(&zone->lock, flags);
+			return NULL;
+		}
+	}
+	smm__mod_zone_freepage_state(zone, -(1L << order),
+				     smm_get_pcppage_migratetype(page));
 	smm_spin_unlock_irqrestore(&zone->lock, flags);
+
+	smm_zone_statistics(m, ev, cpu, preferred_zone, zone);
 	return page;
 }
 
+/*
+ * rmqueue(): the pcp list for the orders it keeps, else the buddy lists.
+ * (The kernel skips the pcp list for a MOVABLE request that may not use
+ * CMA; the shadow is a kernel without CONFIG_CMA, so it never does.)
+ */
 static struct smm_page *smm_rmqueue(struct smm_machine *m,
 				    struct smm_vm_events *ev, int cpu,
+				    struct smm_zone *preferred_zone,
 				    struct smm_zone *zone, unsigned int order,
 				    unsigned int alloc_flags, int migratetype)
 {
 	struct smm_page *page = NULL;
 
 	if (smm_pcp_allowed_order(order))
-		page = smm_rmqueue_pcplist(m, ev, cpu, zone, order, migratetype,
-					   alloc_flags);
+		page = smm_rmqueue_pcplist(m, ev, cpu, preferred_zone, zone,
+					   order, migratetype, alloc_flags);
 	if (!page)
-		page = smm_rmqueue_buddy(m, ev, zone, order, alloc_flags,
-					 migratetype);
+		page = smm_rmqueue_buddy(m, ev, cpu, preferred_zone, zone,
+					 order, alloc_flags, migratetype);
 	return page;
 }
 
@@ -1235,7 +1320,8 @@ static struct smm_page *smm_rmqueue(struct smm_machine *m,
 /*
  * __zone_watermark_unusable_free(): what an allocation can't use anyway:
  * all but one page of the block, and the highatomic reserve unless it may
- * dip into it.
+ * go below the min watermark. (The CMA term of the kernel's is absent:
+ * no CONFIG_CMA.)
  */
 static long smm__zone_watermark_unusable_free(const struct smm_zone *z,
 					      unsigned int order,
@@ -1243,37 +1329,38 @@ static long smm__zone_watermark_unusable_free(const struct smm_zone *z,
 {
 	long unusable_free = (1L << order) - 1;
 
-	if (!(alloc_flags & (SMM_ALLOC_HARDER | SMM_ALLOC_OOM)))
+	if (!(alloc_flags & SMM_ALLOC_RESERVES))
 		unusable_free += z->nr_reserved_highatomic;
 	return unusable_free;
 }
 
 /*
- * __zone_watermark_ok() of v6.1: free pages above mark plus the reserve
- * this zone keeps from requests that could have used a higher zone
- * (lowmem_reserve); __GFP_HIGH (ALLOC_HIGH) gets half of mark,
- * __GFP_ATOMIC (ALLOC_HARDER) a further quarter. A high-order request also
- * needs one free block of its order or above on a list it may use.
- * (The 6.1.y tree we build against carries 6.3's ALLOC_MIN_RESERVE /
- * ALLOC_NON_BLOCK rework; GFP_ATOMIC comes out the same.)
+ * __zone_watermark_ok(): free pages above mark plus the reserve this zone
+ * keeps from requests that could have used a higher zone (lowmem_reserve).
+ * __GFP_HIGH (ALLOC_MIN_RESERVE) may use half of mark, and a request that
+ * also cannot block (ALLOC_NON_BLOCK: GFP_ATOMIC) a further quarter of
+ * the rest; ALLOC_NON_BLOCK alone (GFP_NOWAIT) gets nothing. A high-order
+ * request also needs one free block of its order or above on a list it
+ * may use.
  */
 static bool smm__zone_watermark_ok(struct smm_zone *z, unsigned int order,
 				   unsigned long mark, int highest_zoneidx,
 				   unsigned int alloc_flags, long free_pages)
 {
-	bool alloc_harder = alloc_flags & (SMM_ALLOC_HARDER | SMM_ALLOC_OOM);
 	long min = mark;
 	unsigned int o;
 	int mt;
 
 	free_pages -= smm__zone_watermark_unusable_free(z, order, alloc_flags);
-	if (alloc_flags & SMM_ALLOC_HIGH)
-		min -= min / 2;
-	if (alloc_harder) {
+	if (alloc_flags & SMM_ALLOC_RESERVES) {
+		if (alloc_flags & SMM_ALLOC_MIN_RESERVE) {
+			min -= min / 2;
+			if (alloc_flags & SMM_ALLOC_NON_BLOCK)
+				min -= min / 4;
+		}
+		/* unreachable today: no OOM killer, no OOM victims */
 		if (alloc_flags & SMM_ALLOC_OOM)
 			min -= min / 2;
-		else
-			min -= min / 4;
 	}
 
 	if (free_pages <= min + z->lowmem_reserve[highest_zoneidx])
@@ -1289,7 +1376,8 @@ static bool smm__zone_watermark_ok(struct smm_zone *z, unsigned int order,
 		for (mt = 0; mt < SMM_MIGRATE_PCPTYPES; mt++)
 			if (!smm_free_area_empty(area, mt))
 				return true;
-		if (alloc_harder &&
+		/* unreachable today: the highatomic lists are always empty */
+		if ((alloc_flags & (SMM_ALLOC_HIGHATOMIC | SMM_ALLOC_OOM)) &&
 		    !smm_free_area_empty(area, SMM_MIGRATE_HIGHATOMIC))
 			return true;
 	}
@@ -1306,8 +1394,8 @@ bool smm_zone_watermark_ok(struct smm_zone *z, unsigned int order,
 
 /*
  * zone_watermark_fast(): the order-0 shortcut first. The kernel's retry
- * for GFP_ATOMIC without the watermark boost has nothing to do: the
- * shadow's boost is always 0.
+ * for an order-0 atomic request without the watermark boost has nothing
+ * to do: the shadow's boost is always 0.
  */
 static bool smm_zone_watermark_fast(struct smm_zone *z, unsigned int order,
 				    unsigned long mark, int highest_zoneidx,
@@ -1336,8 +1424,12 @@ struct smm_alloc_context {
 	struct smm_zoneref *preferred_zoneref;
 	int migratetype;
 	int highest_zoneidx;
-	/* why the walk last passed over the first eligible zone */
+	/*
+	 * Shadow instrumentation: why the walk last passed over the first
+	 * eligible zone, and that zone when a page was found.
+	 */
 	enum smm_zonelist_fallback_reason fallback_reason;
+	struct smm_zone *served_preferred;
 };
 
 static bool smm_node_isset(int nid, const struct smm_nodemask *nodemask)
@@ -1368,18 +1460,25 @@ smm_first_zones_zonelist(struct smm_zonelist *zonelist, int highest_zoneidx,
  * alloc_flags_nofragment(): a request whose preferred zone is Normal keeps
  * away from splitting other types' pageblocks while DMA32 is there to
  * spread into (on more than one node, only if this node has a DMA32).
+ * __GFP_KSWAPD_RECLAIM becomes ALLOC_KSWAPD (the same bit in the kernel).
  */
 static unsigned int smm_alloc_flags_nofragment(struct smm_machine *m,
-					       struct smm_zone *zone)
+					       struct smm_zone *zone,
+					       unsigned int gfp)
 {
-	if (zone->idx != SMM_ZONE_NORMAL)
-		return 0;
+	unsigned int alloc_flags = 0;
+
+	if (gfp & SMM___GFP_KSWAPD_RECLAIM)
+		alloc_flags |= SMM_ALLOC_KSWAPD;
+	if (!zone || zone->idx != SMM_ZONE_NORMAL)
+		return alloc_flags;
 	if (m->nr_nodes > 1 &&
 	    !smm_populated_zone(&zone->zone_pgdat->node_zones[SMM_ZONE_DMA32]))
-		return 0;
-	return SMM_ALLOC_NOFRAGMENT;
+		return alloc_flags;
+	return alloc_flags | SMM_ALLOC_NOFRAGMENT;
 }
 
+/* Shadow instrumentation: a zone below its watermark, counted and traced. */
 static void smm_watermark_failed(struct smm_vm_events *ev,
 				 struct smm_zone *zone, unsigned int order,
 				 unsigned long mark, unsigned int alloc_flags)
@@ -1395,6 +1494,7 @@ static void smm_watermark_failed(struct smm_vm_events *ev,
  * ALLOC_NOFRAGMENT the walk starts over without it rather than leave the
  * preferred node, and once more if every zone failed. Node reclaim is off
  * (its default), so a zone under its watermark is simply skipped.
+ * (prep_new_page() runs in smm_alloc_pages(), once the CPU is released.)
  */
 static struct smm_page *smm_get_page_from_freelist(struct smm_machine *m,
 						   struct smm_vm_events *ev,
@@ -1436,10 +1536,12 @@ retry:
 			}
 		}
 
-		page = smm_rmqueue(m, ev, cpu, zone, order, alloc_flags,
-				   ac->migratetype);
-		if (page)
+		page = smm_rmqueue(m, ev, cpu, preferred, zone, order,
+				   alloc_flags, ac->migratetype);
+		if (page) {
+			ac->served_preferred = preferred;
 			return page;
+		}
 		if (z == ac->preferred_zoneref)
 			ac->fallback_reason = SMM_ZLF_EMPTY;
 	}
@@ -1452,26 +1554,40 @@ retry:
 }
 
 /*
- * gfp_to_alloc_flags(): the slowpath's watermark and privileges. The
- * shadow's gfp has no __GFP_DIRECT_RECLAIM, __GFP_KSWAPD_RECLAIM or
- * __GFP_NOMEMALLOC: every request is one that cannot reclaim.
+ * gfp_to_alloc_flags(): the slowpath's watermark and privileges. A
+ * request that cannot reclaim (no __GFP_DIRECT_RECLAIM) is ALLOC_NON_BLOCK
+ * and, with __GFP_HIGH, ALLOC_HIGHATOMIC for a high order and free of the
+ * policy's nodemask (no ALLOC_CPUSET). The shadow has no
+ * __GFP_NOMEMALLOC, no realtime tasks and no CMA, so the kernel's
+ * branches for them have nothing to do.
  */
-static unsigned int smm_gfp_to_alloc_flags(unsigned int gfp)
+static unsigned int smm_gfp_to_alloc_flags(unsigned int gfp,
+					   unsigned int order)
 {
-	unsigned int alloc_flags = SMM_ALLOC_WMARK_MIN;
+	unsigned int alloc_flags = SMM_ALLOC_WMARK_MIN | SMM_ALLOC_CPUSET;
 
 	if (gfp & SMM___GFP_HIGH)
-		alloc_flags |= SMM_ALLOC_HIGH;
-	if (gfp & SMM___GFP_ATOMIC)
-		alloc_flags |= SMM_ALLOC_HARDER;
+		alloc_flags |= SMM_ALLOC_MIN_RESERVE;
+	if (gfp & SMM___GFP_KSWAPD_RECLAIM)
+		alloc_flags |= SMM_ALLOC_KSWAPD;
+	if (!(gfp & SMM___GFP_DIRECT_RECLAIM)) {
+		alloc_flags |= SMM_ALLOC_NON_BLOCK;
+		if (order > 0 && (alloc_flags & SMM_ALLOC_MIN_RESERVE))
+			alloc_flags |= SMM_ALLOC_HIGHATOMIC;
+		if (alloc_flags & SMM_ALLOC_MIN_RESERVE)
+			alloc_flags &= ~SMM_ALLOC_CPUSET;
+	}
 	return alloc_flags;
 }
 
 /*
- * __alloc_pages_slowpath(), as far as a request that cannot reclaim gets:
- * one more walk at the min watermark with its privileges, then nopage.
- * (The highatomic reserve is never set up: reserve_highatomic_pageblock()
- * and its undoing belong with reclaim.)
+ * __alloc_pages_slowpath(), as far as the shadow goes: a walk at the min
+ * watermark with the request's privileges; then, at the kernel's retry
+ * label, without the nodemask when the request may ignore the policy (no
+ * ALLOC_CPUSET: GFP_ATOMIC escapes a bind policy), a second walk. Then
+ * nopage: the shadow has no kswapd, reclaim, compaction or OOM killer to
+ * try before it. (The highatomic reserve is never set up either:
+ * reserve_highatomic_pageblock() and its undoing belong with reclaim.)
  */
 static struct smm_page *smm__alloc_pages_slowpath(struct smm_machine *m,
 						  struct smm_vm_events *ev,
@@ -1479,13 +1595,32 @@ static struct smm_page *smm__alloc_pages_slowpath(struct smm_machine *m,
 						  unsigned int order,
 						  struct smm_alloc_context *ac)
 {
+	unsigned int alloc_flags;
+	struct smm_page *page;
+
+	/* the kernel WARNs and drops __GFP_ATOMIC; the shadow only drops it */
+	if ((gfp & (SMM___GFP_ATOMIC | SMM___GFP_DIRECT_RECLAIM)) ==
+	    (SMM___GFP_ATOMIC | SMM___GFP_DIRECT_RECLAIM))
+		gfp &= ~SMM___GFP_ATOMIC;
+
+	alloc_flags = smm_gfp_to_alloc_flags(gfp, order);
 	ac->preferred_zoneref = smm_first_zones_zonelist(ac->zonelist,
 							 ac->highest_zoneidx,
 							 ac->nodemask);
 	if (!ac->preferred_zoneref->zone)
 		return NULL;
-	return smm_get_page_from_freelist(m, ev, cpu, order,
-					  smm_gfp_to_alloc_flags(gfp), ac);
+	page = smm_get_page_from_freelist(m, ev, cpu, order, alloc_flags, ac);
+	if (page)
+		return page;
+
+	/* retry: */
+	if (!(alloc_flags & SMM_ALLOC_CPUSET)) {
+		ac->nodemask = NULL;
+		ac->preferred_zoneref =
+			smm_first_zones_zonelist(ac->zonelist,
+						 ac->highest_zoneidx, NULL);
+	}
+	return smm_get_page_from_freelist(m, ev, cpu, order, alloc_flags, ac);
 }
 
 /*
@@ -1639,78 +1774,50 @@ static void smm_prep_new_page(struct smm_machine *m, struct smm_page *page,
 		smm_verify_write(m, page, pfn, order);
 }
 
-/* ---- NUMA statistics ------------------------------------------------------ */
+/* ---- __alloc_pages ------------------------------------------------------- */
 
-/* The shadow node of @cpu's real node, or NUMA_NO_NODE. */
-static int smm_cpu_shadow_node(struct smm_machine *m, int cpu)
+/*
+ * Shadow instrumentation of one smm_alloc_pages() call: outcomes per node,
+ * zone and order (failures per order, refused requests apart), and the
+ * zonelist fallback matrix with its tracepoint, counted against the zone
+ * the successful walk started from.
+ */
+static void smm_count_alloc(struct smm_vm_events *ev,
+			    const struct smm_alloc_context *ac,
+			    const struct smm_zone *zone, unsigned int order)
 {
-	int real = smm_cpu_to_node(cpu);
+	const struct smm_zone *preferred = ac->served_preferred;
 
-	if (real < 0 || real >= SMM_MAX_NUMNODES || !m->shadow_of_real[real])
-		return NUMA_NO_NODE;
-	return m->shadow_of_real[real] - 1;
-}
-
-int smm_numa_node_id(struct smm_machine *m, int cpu)
-{
-	int nid = smm_cpu_shadow_node(m, cpu);
-
-	return nid == NUMA_NO_NODE ? m->node_ids[0] : nid;
-}
-
-void smm_count_numa_event(struct smm_machine *m, int nid,
-			  enum smm_numa_stat_item item)
-{
-	int cpu;
-
-	if (!m->events)
+	if (!zone) {
+		if (order < SMM_MAX_ORDER)
+			ev->alloc_fail[order]++;
 		return;
-	cpu = smm_get_cpu();
-	smm_events(m, cpu)->numa[nid][item]++;
-	smm_put_cpu();
+	}
+	ev->alloc_success[zone->node][zone->idx][order]++;
+	if (zone == preferred)
+		return;
+	ev->zonelist_fallback[preferred->node][zone->node]++;
+	trace_zonelist_fallback(preferred->node, preferred->idx, zone->node,
+				zone->idx, order, ac->fallback_reason);
 }
 
 /*
- * zone_statistics(): a hit or a miss on the node the page came from, a
- * foreign on the node that was wanted (the first eligible zone's), and
- * local or other on the page's node as seen from the allocating CPU
- * (whose real node may have no shadow node: then every page is other).
- * One count an allocation whatever its order, as rmqueue() counts.
+ * __alloc_pages(): the fast path at the low watermark, then the slowpath
+ * with the caller's nodemask restored. A NUMA_NO_NODE @preferred_nid is
+ * the calling CPU's node, as alloc_pages_node() makes it. The CPU stays
+ * pinned for the walk (its pcp lists and event counters); prep_new_page()
+ * zeroes and tags the memory after it is released.
  */
-static void smm_zone_statistics(struct smm_vm_events *ev,
-				const struct smm_zone *preferred,
-				const struct smm_zone *z, int cpu_nid)
-{
-	if (z->node == preferred->node) {
-		ev->numa[z->node][SMM_NUMA_HIT]++;
-	} else {
-		ev->numa[z->node][SMM_NUMA_MISS]++;
-		ev->numa[preferred->node][SMM_NUMA_FOREIGN]++;
-	}
-	ev->numa[z->node][z->node == cpu_nid ? SMM_NUMA_LOCAL :
-						SMM_NUMA_OTHER]++;
-}
-
-/* Served from a zone after the first eligible one: counted and traced. */
-static void smm_zonelist_fallback(struct smm_vm_events *ev,
-				  const struct smm_zone *preferred,
-				  const struct smm_zone *z, unsigned int order,
-				  enum smm_zonelist_fallback_reason reason)
-{
-	ev->zonelist_fallback[preferred->node][z->node]++;
-	trace_zonelist_fallback(preferred->node, preferred->idx, z->node,
-				z->idx, order, reason);
-}
-
 struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 				 unsigned int order, int preferred_nid,
 				 const struct smm_nodemask *nodemask)
 {
+	unsigned int alloc_flags = SMM_ALLOC_WMARK_LOW;
 	struct smm_alloc_context ac = { };
 	struct smm_vm_events *ev;
-	struct smm_page *page = NULL;
+	struct smm_page *page;
 	unsigned long pfn = ~0UL;
-	int cpu, cpu_nid, local_nid;
+	int cpu;
 
 	/* no buddy allocator: upto=memmap, or torn down */
 	if (!m->events)
@@ -1718,41 +1825,28 @@ struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 
 	cpu = smm_get_cpu();
 	ev = smm_events(m, cpu);
-	cpu_nid = smm_cpu_shadow_node(m, cpu);
-	local_nid = smm_numa_node_id(m, cpu);
-	/* alloc_pages() without a node: numa_node_id() */
 	if (preferred_nid == NUMA_NO_NODE)
-		preferred_nid = local_nid;
+		preferred_nid = smm_numa_node_id(m, cpu);
+	/* the kernel WARNs on these; the shadow counts them (alloc_invalid) */
 	if (order >= SMM_MAX_ORDER ||
 	    !smm_prepare_alloc_pages(m, gfp, preferred_nid, nodemask, &ac)) {
 		ev->alloc_invalid++;
+		page = NULL;
 		goto out;
 	}
 
-	if (ac.preferred_zoneref->zone) {
-		unsigned int alloc_flags = SMM_ALLOC_WMARK_LOW |
-			smm_alloc_flags_nofragment(m, ac.preferred_zoneref->zone);
-
-		page = smm_get_page_from_freelist(m, ev, cpu, order,
-						  alloc_flags, &ac);
-	}
-	if (!page)
+	alloc_flags |= smm_alloc_flags_nofragment(m, ac.preferred_zoneref->zone,
+						  gfp);
+	page = smm_get_page_from_freelist(m, ev, cpu, order, alloc_flags, &ac);
+	if (!page) {
+		ac.nodemask = nodemask;
 		page = smm__alloc_pages_slowpath(m, ev, cpu, gfp, order, &ac);
+	}
 
 out:
-	if (page) {
-		struct smm_zone *zone = smm_page_zone(m, page);
-
+	if (page)
 		pfn = smm_page_to_pfn(m, page);
-		ev->alloc_success[zone->node][zone->idx][order]++;
-		smm_zone_statistics(ev, ac.preferred_zoneref->zone, zone,
-				    cpu_nid);
-		if (zone != ac.preferred_zoneref->zone)
-			smm_zonelist_fallback(ev, ac.preferred_zoneref->zone,
-					      zone, order, ac.fallback_reason);
-	} else if (order < SMM_MAX_ORDER) {
-		ev->alloc_fail[order]++;
-	}
+	smm_count_alloc(ev, &ac, page ? smm_page_zone(m, page) : NULL, order);
 	trace_alloc_pages(gfp, order, preferred_nid, pfn);
 	smm_put_cpu();
 
@@ -1861,39 +1955,55 @@ out:
 }
 
 /*
- * drain_all_pages(NULL): every CPU's pcp lists of every zone back to the
- * buddy lists, from this CPU, under each pcp's own lock (as v6.1 drains
- * remote pcps directly). Each non-empty list set is one drain.
+ * drain_pages_zone(): one CPU's pcp lists of @zone back to the buddy
+ * lists, at most batch << PCP_BATCH_SCALE_MAX pages under one hold of the
+ * pcp lock, so that interrupts are never off for a whole list.
+ */
+static void smm_drain_pages_zone(struct smm_machine *m,
+				 struct smm_vm_events *ev, unsigned int cpu,
+				 struct smm_zone *zone)
+{
+	struct smm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
+	unsigned long flags;
+	int count;
+
+	do {
+		smm_spin_lock_irqsave(&pcp->lock, flags);
+		count = pcp->count;
+		if (count) {
+			int to_drain = min(count, pcp->batch <<
+						  SMM_PCP_BATCH_SCALE_MAX);
+
+			smm_free_pcppages_bulk(m, ev, zone, to_drain, pcp, 0,
+					       cpu);
+			count -= to_drain;
+		}
+		smm_spin_unlock_irqrestore(&pcp->lock, flags);
+	} while (count);
+}
+
+/*
+ * drain_all_pages(NULL): for each CPU, drain_pages(): every populated
+ * zone's pcp lists of that CPU back to the buddy lists, from this CPU
+ * under each pcp's own lock (as v6.1 drains remote pcps directly). The
+ * kernel first picks the CPUs that have pcp pages; draining an empty pcp
+ * does nothing, so the shadow visits them all. It has no pcpu_drain_mutex:
+ * its callers hold the machine's ctl lock.
  */
 void smm_drain_all_pages(struct smm_machine *m)
 {
 	struct smm_vm_events *ev;
-	int i, zid, cpu;
+	struct smm_zone *zone;
 	unsigned int c;
+	int cpu;
 
 	if (!m->events)
 		return;
 	cpu = smm_get_cpu();
 	ev = smm_events(m, cpu);
-	for (i = 0; i < m->nr_nodes; i++) {
-		struct smm_pglist_data *pgdat = smm_pgdat(m, m->node_ids[i]);
-
-		for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
-			struct smm_zone *zone = &pgdat->node_zones[zid];
-
-			if (!smm_populated_zone(zone))
-				continue;
-			for (c = 0; c < m->nr_cpus; c++) {
-				struct smm_per_cpu_pages *pcp =
-					&zone->per_cpu_pageset[c];
-				unsigned long flags;
-
-				smm_spin_lock_irqsave(&pcp->lock, flags);
-				smm_free_pcppages_bulk(m, ev, zone, pcp->count,
-						       pcp, 0, c);
-				smm_spin_unlock_irqrestore(&pcp->lock, flags);
-			}
-		}
-	}
+	for (c = 0; c < m->nr_cpus; c++)
+		for_each_smm_zone(m, zone)
+			if (smm_populated_zone(zone))
+				smm_drain_pages_zone(m, ev, c, zone);
 	smm_put_cpu();
 }
