@@ -24,6 +24,7 @@ if [ -z "$line" ]; then
 	exit 1
 fi
 read -r _ chunks cpus seed ops guest <<<"$line"
+# CPUS: N or N:NID,... (see selftests/unit/replay.c)
 
 make -s -C "$top/selftests/unit" >/dev/null
 host=$("$top/selftests/unit/build/unit_tests" --replay "$chunks" "$cpus" "$seed" "$ops" |

@@ -178,6 +178,22 @@ fi
 # reads the SMM-DETERMINISM line from the console log).
 smm_ctl reset
 dmesg -c >/dev/null
+# "N:NID,NID,...": the CPUs and the node of each (pcp->high depends on it).
+cpus_and_nodes() {
+	i=0
+	nodes=""
+	while [ -d "/sys/devices/system/cpu/cpu$i" ]; do
+		n=0
+		for link in "/sys/devices/system/cpu/cpu$i"/node[0-9]*; do
+			[ -e "$link" ] && n=${link##*/node}
+			break
+		done
+		nodes="$nodes${nodes:+,}$n"
+		i=$((i + 1))
+	done
+	echo "$i:$nodes"
+}
+
 # The hash is 16 hex digits: an empty or short one (no dmesg line) fails.
 workload_hash() {
 	dmesg | sed -n 's/.*shadowmm: workload: .* hash \([0-9a-f]\{16\}\)$/\1/p' | tail -n 1
@@ -187,7 +203,7 @@ if smm_ctl "workload seed=42 ops=20000" && hash=$(workload_hash) &&
    [ -n "$hash" ]; then
 	chunks=$(sed -n 's/^chunk [0-9]* pfn \(0x[0-9a-f]*\)-0x[0-9a-f]* pages \([0-9]*\) node \([0-9]*\)$/\1+\2@\3/p' \
 		"$SMM_DEBUGFS/region" | tr '\n' ',' | sed 's/,$//')
-	echo "# SMM-DETERMINISM $chunks $(grep -c '^processor' /proc/cpuinfo) 42 20000 $hash"
+	echo "# SMM-DETERMINISM $chunks $(cpus_and_nodes) 42 20000 $hash"
 	ktap_test_pass "workload seed=42 ops=20000: hash $hash"
 else
 	ktap_test_fail "workload seed=42 ops=20000: no hash of 16 hex digits in dmesg"

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * unit_tests --replay: rebuild a machine the guest described (its region
- * chunks and CPU count), run the same seeded workload on CPU 0 and print
- * the hash of the final free lists, for scripts/determinism-check.sh to
- * compare with what the module computed.
+ * chunks, its CPUs and their nodes), run the same seeded workload on CPU 0
+ * and print the hash of the final free lists, for
+ * scripts/determinism-check.sh to compare with what the module computed.
  *
  *   unit_tests --replay CHUNKS CPUS SEED OPS
  *   CHUNKS: START_PFN+PAGES@NID[,...] (hex or decimal)
+ *   CPUS:   N, or N:NID,NID,... (the real node of each CPU, which sizes
+ *           pcp->high); all on node 0 without the list
  *
  * Firmware, kernel and initrd sizes are the module's defaults (64K, 4M,
  * 2M), as the guest test loads it with them.
@@ -39,6 +41,25 @@ static int parse_chunks(struct smm_machine *m, char *s)
 	return m->region.nr_chunks ? 0 : -1;
 }
 
+static int parse_cpus(char *s)
+{
+	char *list = strchr(s, ':'), *tok;
+	int cpu = 0;
+
+	if (list)
+		*list++ = '\0';
+	smm_unr_cpus = strtoul(s, NULL, 0);
+	if (!smm_unr_cpus || smm_unr_cpus > SMM_UMAX_CPUS)
+		return -1;
+	for (tok = list ? strtok(list, ",") : NULL; tok;
+	     tok = strtok(NULL, ",")) {
+		if (cpu == SMM_UMAX_CPUS)
+			return -1;
+		smm_ucpu_node[cpu++] = strtol(tok, NULL, 0);
+	}
+	return 0;
+}
+
 int smm_replay_main(int argc, char **argv)
 {
 	struct smm_workload_result res;
@@ -51,9 +72,8 @@ int smm_replay_main(int argc, char **argv)
 		return 2;
 	}
 	m = calloc(1, sizeof(*m));
-	if (!m || parse_chunks(m, argv[2]))
+	if (!m || parse_chunks(m, argv[2]) || parse_cpus(argv[3]))
 		return 2;
-	smm_unr_cpus = strtoul(argv[3], NULL, 0);
 	seed = strtoul(argv[4], NULL, 0);
 	ops = strtoul(argv[5], NULL, 0);
 	m->region.backend = "replay";
