@@ -13,7 +13,12 @@
 #  - nodes=4 makes four fake nodes with 10/20 distances; with an
 #    asymmetric distance= node 0's zonelist follows its own row, and once
 #    node 0 is exhausted its next page comes from its nearest node;
-#    distance= must then have four rows.
+#    distance= must then have four rows;
+#  - policies as v6.1 applies them: a bind nodemask does not apply below
+#    policy_zone (gfp=dma32 takes the local node), gfp=thisnode ignores
+#    the policy, and once bind's nodes are exhausted gfp=atomic leaves
+#    them (the slowpath's retry without the nodemask) where gfp=kernel
+#    and gfp=nowait fail; free pfn= of the largest pfn frees nothing.
 
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
@@ -28,7 +33,7 @@ if [ ! -d "$SMM_DEBUGFS/node0" ] || [ ! -d "$SMM_DEBUGFS/node1" ]; then
 	smm_unload
 	ktap_skip_all "the shadow has node(s) ${on% } only: these cases need nodes 0 and 1"
 fi
-ktap_set_plan 13
+ktap_set_plan 17
 
 # nstat NODE NAME: one numastat counter
 nstat() {
@@ -125,6 +130,58 @@ if [ "$sum" -eq "$held" ] && [ "$loc" -eq "$held" ]; then
 	ktap_test_pass "numa_hit + numa_miss = local_node + other_node = $held allocations"
 else
 	ktap_test_fail "hit+miss $sum, local+other $loc, $held allocations"
+fi
+smm_ctl "free all"
+smm_unload
+
+# --- policies beyond their nodes -------------------------------------------------
+# Pinned to CPU 0, whose node (0) is the local node of every allocation.
+smm_load
+taskset -p 1 $$ >/dev/null
+smm_ctl "policy bind nodes=1"
+smm_ctl "alloc order=0 gfp=dma32 tag=low"
+low=$(tail -n 1 "$SMM_DEBUGFS/allocations" | awk '{ print $8 "/" $10 }')
+smm_ctl "alloc order=0 tag=bound"
+bound=$(last_node)
+if [ "$low" = "0/DMA32" ] && [ "$bound" = 1 ]; then
+	ktap_test_pass "bind nodes=1: gfp=dma32 is below policy_zone (node 0 DMA32), gfp=kernel on node 1"
+else
+	ktap_test_fail "bind nodes=1: gfp=dma32 on '$low', gfp=kernel on node '$bound'"
+fi
+smm_ctl "alloc order=0 gfp=kernel|thisnode tag=tn1"
+if [ "$(last_node)" = 0 ]; then
+	ktap_test_pass "bind nodes=1: gfp=thisnode takes the default policy (node 0)"
+else
+	ktap_test_fail "bind nodes=1: gfp=thisnode on node $(last_node)"
+fi
+smm_ctl "free all"
+smm_ctl "policy bind nodes=0"
+smm_ctl "alloc order=0 count=100000 tag=fill" 2>/dev/null
+kfail=0
+smm_ctl "alloc order=0 tag=k" 2>/dev/null || kfail=1
+smm_ctl "alloc order=0 gfp=nowait tag=nw" 2>/dev/null || kfail=$((kfail + 1))
+n=0
+while [ "$n" -lt 100 ]; do
+	smm_ctl "alloc order=0 count=16 gfp=atomic tag=at" 2>/dev/null || break
+	n=$((n + 1))
+	[ "$(last_node)" = 0 ] || break
+done
+off=$(awk '$2 != "at" && $8 != 0' "$SMM_DEBUGFS/allocations" | wc -l)
+echo "# $n batches of gfp=atomic, the last on node $(last_node)"
+if [ "$kfail" = 2 ] && [ "$(last_node)" = 1 ] && [ "$off" -eq 0 ]; then
+	ktap_test_pass "bind nodes=0 exhausted: kernel and nowait fail, atomic goes on to node 1"
+else
+	ktap_test_fail "bind nodes=0 exhausted: $kfail of 2 failed, atomic ended on node $(last_node), $off others off node 0"
+fi
+taskset -p 3 $$ >/dev/null
+smm_ctl "policy default"
+held=$(wc -l <"$SMM_DEBUGFS/allocations")
+if ! smm_ctl "free pfn=0xffffffffffffffff" 2>/dev/null &&
+   [ "$(wc -l <"$SMM_DEBUGFS/allocations")" -eq "$held" ] &&
+   dmesg | tail -n 1 | grep -q 'ctl: free: no held allocation starts at pfn=0xffffffffffffffff'; then
+	ktap_test_pass "free pfn=0xffffffffffffffff: EINVAL, $held allocations still held"
+else
+	ktap_test_fail "free pfn=0xffffffffffffffff freed something or said nothing"
 fi
 smm_ctl "free all"
 smm_unload

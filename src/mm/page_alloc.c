@@ -418,7 +418,10 @@ static bool smm_free_area_empty(const struct smm_free_area *area,
 	return list_empty(&area->free_list[migratetype]);
 }
 
-/* NR_FREE_PAGES does not count isolated pageblocks. */
+/*
+ * NR_FREE_PAGES does not count isolated pageblocks. (Unreachable today:
+ * nothing isolates a shadow pageblock; kept for fidelity.)
+ */
 static void smm__mod_zone_freepage_state(struct smm_zone *zone, long nr_pages,
 					 int migratetype)
 {
@@ -492,6 +495,7 @@ static void smm__free_one_page(struct smm_vm_events *ev, struct smm_page *page,
 		buddy = smm_find_buddy_page_pfn(page, pfn, order, &buddy_pfn);
 		if (!buddy)
 			break;
+		/* unreachable today: every pageblock is of a mergeable type */
 		if (order >= SMM_PAGEBLOCK_ORDER) {
 			int buddy_mt = smm_zone_pageblock_migratetype(zone,
 								      buddy_pfn);
@@ -530,7 +534,10 @@ static void smm_free_one_page(struct smm_vm_events *ev, struct smm_zone *zone,
 	int block_mt;
 
 	smm_spin_lock_irqsave(&zone->lock, flags);
-	/* isolation is decided under the lock: ask the pageblock again */
+	/*
+	 * isolation is decided under the lock: ask the pageblock again
+	 * (unreachable today: nothing isolates a shadow pageblock)
+	 */
 	block_mt = smm_zone_pageblock_migratetype(zone, pfn);
 	if (smm_is_migrate_isolate(migratetype) ||
 	    smm_is_migrate_isolate(block_mt))
@@ -629,6 +636,7 @@ static const int smm_fallbacks[SMM_MIGRATE_TYPES][3] = {
 				  SMM_MIGRATE_UNMOVABLE, SMM_MIGRATE_TYPES },
 	[SMM_MIGRATE_RECLAIMABLE] = { SMM_MIGRATE_UNMOVABLE,
 				      SMM_MIGRATE_MOVABLE, SMM_MIGRATE_TYPES },
+	/* unreachable today: no such pageblocks, no such requests */
 	[SMM_MIGRATE_HIGHATOMIC] = { SMM_MIGRATE_TYPES },
 	[SMM_MIGRATE_CMA] = { SMM_MIGRATE_TYPES },
 	[SMM_MIGRATE_ISOLATE] = { SMM_MIGRATE_TYPES },
@@ -731,7 +739,10 @@ static void smm_steal_suitable_fallback(struct smm_zone *zone,
 	int free_pages, movable_pages, alike_pages;
 	int old_block_type = smm_zone_pageblock_migratetype(zone, pfn);
 
-	/* a race the kernel guards against: keep highatomic accounting */
+	/*
+	 * a race the kernel guards against: keep highatomic accounting
+	 * (unreachable today: no highatomic pageblock is ever reserved)
+	 */
 	if (old_block_type == SMM_MIGRATE_HIGHATOMIC)
 		goto single_page;
 
@@ -1013,7 +1024,7 @@ static void smm_free_pcppages_bulk(struct smm_machine *m,
 			freed += nr_pages;
 
 			pfn = smm_page_to_pfn(m, page);
-			/* the pageblock may have been isolated meanwhile */
+			/* isolated meanwhile? (unreachable today: never) */
 			if (smm_is_migrate_isolate(smm_zone_pageblock_migratetype(zone, pfn)))
 				mt = SMM_MIGRATE_ISOLATE;
 			smm__free_one_page(ev, page, pfn, zone, order, mt, false);
@@ -1101,7 +1112,7 @@ static void smm_free_unref_page_commit(struct smm_machine *m,
  * free_unref_page(): onto this CPU's pcp list of the pageblock's type.
  * HIGHATOMIC and CMA pages use the MOVABLE list (the page remembers its
  * own type for the way back); an isolated pageblock's page goes straight
- * to the buddy lists. The kernel only trylocks the pcp (a drain or an
+ * to the buddy lists (both unreachable today: no such pageblocks). The kernel only trylocks the pcp (a drain or an
  * interrupt may hold it); the shadow has no interrupt reentrancy and
  * simply waits for a drain.
  */
