@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the shadow memblock (src/memblock.c) against the semantics
+ * Unit tests of the shadow memblock (src/mm/memblock.c) against the semantics
  * of v6.1 mm/memblock.c. Each test pins down one behaviour that a plausible
  * bug would break; the expected values are worked out by hand in the
  * comments rather than computed by the code under test.

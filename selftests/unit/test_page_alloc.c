@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of the zones and the buddy allocator (src/mm_init.c,
- * src/page_alloc.c): zone layout, memblock_free_all, watermarks,
+ * Unit tests of the zones and the buddy allocator (src/mm/mm_init.c,
+ * src/mm/page_alloc.c): zone layout, memblock_free_all, watermarks,
  * lowmem_reserve, pcp sizing, zonelists, gfp to zone and migratetype,
  * expand, merging, pcp refill/trim/drain, migratetype fallback and block
  * stealing, the watermark slowpath, counters, the rmqueue ring, __GFP_ZERO,

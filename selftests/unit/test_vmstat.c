@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests of src/vmstat.c: the text of every view for small zones built
+ * Unit tests of src/mm/vmstat.c and src/views.c: the text of every view for small zones built
  * by hand (free lists, pcp lists, pageblock types, counters written
  * directly, no allocator involved), compared as whole strings; the
  * extfrag formulas against values worked out by hand; smm_check() against

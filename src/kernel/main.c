@@ -3,9 +3,9 @@
  * shadowmm: take a region of real memory from the running kernel and run a
  * faithful copy of the kernel's physical-memory pipeline over it, visibly.
  *
- * insmod: validate parameters, take the region (src/region.c), boot the
- * shadow machine over it (src/boot.c), publish debugfs. rmmod: the reverse,
- * giving every page back.
+ * insmod: validate parameters, take the region (src/kernel/region.c),
+ * boot the shadow machine over it (src/boot.c), publish debugfs. rmmod:
+ * the reverse, giving every page back.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 

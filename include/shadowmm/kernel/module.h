@@ -15,7 +15,7 @@ extern struct mutex smm_lock;
 
 void smm_log_printk(void *ctx, const char *fmt, ...) __printf(2, 3);
 
-/* Region backends (src/region.c). */
+/* Region backends (src/kernel/region.c). */
 extern const char *const smm_backend_names[];
 int smm_backend_lookup(const char *name);
 unsigned long smm_region_node_limit(int backend, int nid);
@@ -23,7 +23,7 @@ int smm_region_acquire(struct smm_region *r, int backend,
 		       unsigned long pages_per_node);
 void smm_region_release(struct smm_region *r);
 
-/* ctl `stress` (src/stress.c): runs without smm_lock, m->busy set. */
+/* ctl `stress` (src/kernel/stress.c): runs without smm_lock, m->busy set. */
 int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed);
 
 /* debugfs (debugfs/). */
