@@ -16,6 +16,8 @@
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
 #                   README.rst through docutils
+#   make unit-bench the core's allocator loops in userspace under callgrind:
+#                   instructions per alloc+free pair per shape (not a test)
 
 KERNEL ?= $(shell scripts/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KERNEL)/build
@@ -30,7 +32,7 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit vm-test check check-debug demo vm style \
-	sparse dkms-test setup
+	sparse dkms-test setup unit-bench
 
 all: module
 
@@ -57,6 +59,9 @@ setup:
 unit:
 	@echo "[unit] host build of the core with ASan+UBSan"
 	$(MAKE) -C selftests/unit run
+
+unit-bench:
+	scripts/unit-bench.sh
 
 style:
 	@echo "[style] checkpatch.pl --strict"

@@ -26,6 +26,7 @@
 #include <linux/io.h>
 #include <linux/spinlock.h>
 #include <linux/smp.h>
+#include <linux/atomic.h>
 
 #define SMM_PHYS_ADDR_MAX	PHYS_ADDR_MAX
 
@@ -48,6 +49,14 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 #define smm_spin_lock_init(l)			spin_lock_init(l)
 #define smm_spin_lock_irqsave(l, flags)		spin_lock_irqsave(l, flags)
 #define smm_spin_unlock_irqrestore(l, flags)	spin_unlock_irqrestore(l, flags)
+
+/* Machine-wide sequences and once-only flags, without a lock. */
+#define smm_atomic64_t			atomic64_t
+#define smm_atomic64_set(a, v)		atomic64_set(a, v)
+#define smm_atomic64_inc_return(a)	atomic64_inc_return(a)
+#define smm_atomic64_read(a)		atomic64_read(a)
+/* true for the one caller that changes *@flag from 0 to 1 */
+#define smm_test_and_set_once(flag)	(!xchg(flag, 1))
 
 /* The CPU whose per-cpu lists an allocation uses; pins the task to it. */
 #define smm_get_cpu()		get_cpu()

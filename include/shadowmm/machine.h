@@ -97,9 +97,10 @@ struct smm_machine {
 	unsigned long totalram_pages;	/* managed, all zones */
 	struct smm_vm_events *events;	/* nr_cpus of them */
 	struct smm_rmqueue_ring rmqueue_ring;
-	u64 verify_seq;			/* allocation sequence for tags */
-	bool verify_warned;
-	bool bad_free_warned;		/* the first bad free was reported */
+	smm_atomic64_t verify_seq;	/* allocation sequence for tags */
+	/* once-only reports (smm_test_and_set_once()): 0, then 1 */
+	int verify_warned;
+	int bad_free_warned;		/* the first bad free was reported */
 
 	/* The policy of ctl allocations without nid= (ctl `policy`). */
 	struct smm_mempolicy policy;

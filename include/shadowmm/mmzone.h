@@ -102,6 +102,11 @@ struct smm_free_area {
 	unsigned long nr_free;
 };
 
+/*
+ * The kernel keeps these in per-cpu memory; the shadow keeps a zone's in
+ * one array, each on cache lines of its own so that two CPUs working on
+ * their own lists never share a line.
+ */
 struct smm_per_cpu_pages {
 	smm_spinlock_t lock;	/* protects lists and count */
 	int count;		/* pages on the lists */
@@ -109,7 +114,7 @@ struct smm_per_cpu_pages {
 	int batch;		/* chunk size for buddy add/remove */
 	short free_factor;	/* batch scaling factor during free */
 	struct list_head lists[SMM_NR_PCP_LISTS];
-};
+} ____cacheline_aligned_in_smp;
 
 struct smm_pglist_data;
 

@@ -58,6 +58,7 @@ typedef uint64_t phys_addr_t;
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
+#define ____cacheline_aligned_in_smp	__attribute__((aligned(64)))
 
 #define pr_fmt(fmt)		fmt
 #define pr_info(fmt, ...)	printf(fmt, ##__VA_ARGS__)
@@ -234,6 +235,17 @@ struct smm_spinlock {
 	do { (flags) = 0; pthread_mutex_lock(&(l)->m); } while (0)
 #define smm_spin_unlock_irqrestore(l, flags) \
 	do { (void)(flags); pthread_mutex_unlock(&(l)->m); } while (0)
+
+typedef struct {
+	long long counter;
+} smm_atomic64_t;
+
+#define smm_atomic64_set(a, v)	__atomic_store_n(&(a)->counter, (v), __ATOMIC_SEQ_CST)
+#define smm_atomic64_read(a)	__atomic_load_n(&(a)->counter, __ATOMIC_SEQ_CST)
+#define smm_atomic64_inc_return(a) \
+	__atomic_add_fetch(&(a)->counter, 1, __ATOMIC_SEQ_CST)
+#define smm_test_and_set_once(flag) \
+	(!__atomic_exchange_n((flag), 1, __ATOMIC_SEQ_CST))
 
 extern __thread int smm_ucpu;
 extern unsigned int smm_unr_cpus;

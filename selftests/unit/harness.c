@@ -287,13 +287,21 @@ int main(int argc, char **argv)
 	/* a test that dies must not take already printed results with it */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 
-	/* --replay: the host half of the determinism check (replay.c) */
-	if (argc > 1 && !strcmp(argv[1], "--replay")) {
-		arena = mmap(NULL, SMM_UARENA_SIZE, PROT_READ | PROT_WRITE,
+	/*
+	 * --replay: the host half of the determinism check (replay.c);
+	 * --bench: the allocator loops of make unit-bench (bench.c)
+	 */
+	if (argc > 1 && (!strcmp(argv[1], "--replay") ||
+			 !strcmp(argv[1], "--bench"))) {
+		/* valgrind (unit-bench) cannot map 64 GiB: 4 GiB do there */
+		arena = mmap(NULL, strcmp(argv[1], "--bench") ? SMM_UARENA_SIZE :
+			     4ULL << 30, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 		if (arena == MAP_FAILED)
 			return 1;
 		smm_uarena = arena;
+		if (!strcmp(argv[1], "--bench"))
+			return smm_bench_main(argc, argv);
 		return smm_replay_main(argc, argv);
 	}
 

@@ -143,6 +143,8 @@ extern struct smm_trace_log smm_trace;
 
 /* replay.c: unit_tests --replay CHUNKS CPUS SEED OPS */
 int smm_replay_main(int argc, char **argv);
+/* unit_tests --bench SHAPE [N] (bench.c) */
+int smm_bench_main(int argc, char **argv);
 
 /* Sizes the tests lay machines out with. */
 #define SZ_2K		0x800ULL

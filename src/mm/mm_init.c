@@ -350,7 +350,6 @@ static int smm_rmqueue_ring_init(struct smm_machine *m)
 {
 	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
 
-	/* the lock also guards verify_seq: it exists with the ring off */
 	smm_spin_lock_init(&ring->lock);
 	ring->seq = 0;
 	ring->size = 0;
@@ -759,7 +758,7 @@ void smm_page_alloc_teardown(struct smm_machine *m)
 	m->rmqueue_ring.seq = 0;
 	m->totalram_pages = 0;
 	m->min_free_kbytes = 0;
-	m->verify_seq = 0;
-	m->verify_warned = false;
-	m->bad_free_warned = false;
+	smm_atomic64_set(&m->verify_seq, 0);
+	m->verify_warned = 0;
+	m->bad_free_warned = 0;
 }

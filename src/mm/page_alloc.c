@@ -22,9 +22,10 @@
  * Locking, as v6.1: zone->lock covers the free lists, zone->nr_free_pages
  * and the pageblock bits; each (zone, CPU) pcp list has its own lock,
  * taken with the CPU pinned (smm_get_cpu()); the rmqueue ring's lock is
- * innermost and also guards the machine-wide verify sequence. The order is
- * pcp lock -> zone->lock -> ring lock. The per-cpu event counters of a CPU
- * are only written by that CPU, pinned.
+ * innermost. The order is pcp lock -> zone->lock -> ring lock. The
+ * machine-wide verify sequence is an atomic, the once-only reports are
+ * atomic exchanges. The per-cpu event counters of a CPU are only written
+ * by that CPU, pinned.
  *
  * Where the shadow departs from v6.1 a comment says so, at the place it
  * does.
@@ -65,19 +66,6 @@ unsigned int smm_cpu_index(const struct smm_machine *m, int cpu)
 static struct smm_vm_events *smm_events(struct smm_machine *m, int cpu)
 {
 	return &m->events[smm_cpu_index(m, cpu)];
-}
-
-/* The first caller to set *@flag wins; the machine's sequence lock. */
-static bool smm_first_warning(struct smm_machine *m, bool *flag)
-{
-	unsigned long flags;
-	bool first;
-
-	smm_spin_lock_irqsave(&m->rmqueue_ring.lock, flags);
-	first = !*flag;
-	*flag = true;
-	smm_spin_unlock_irqrestore(&m->rmqueue_ring.lock, flags);
-	return first;
 }
 
 void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum)
@@ -1112,9 +1100,9 @@ static void smm_free_unref_page_commit(struct smm_machine *m,
  * free_unref_page(): onto this CPU's pcp list of the pageblock's type.
  * HIGHATOMIC and CMA pages use the MOVABLE list (the page remembers its
  * own type for the way back); an isolated pageblock's page goes straight
- * to the buddy lists (both unreachable today: no such pageblocks). The kernel only trylocks the pcp (a drain or an
- * interrupt may hold it); the shadow has no interrupt reentrancy and
- * simply waits for a drain.
+ * to the buddy lists (both unreachable today: no such pageblocks). The
+ * kernel only trylocks the pcp (a drain or an interrupt may hold it); the
+ * shadow has no interrupt reentrancy and simply waits for a drain.
  */
 static void smm_free_unref_page(struct smm_machine *m,
 				struct smm_vm_events *ev, int cpu,
@@ -1697,23 +1685,12 @@ static void smm_verify_tag_expect(struct smm_verify_tag *tag,
 	tag->seq = seq;
 }
 
-static u64 smm_next_verify_seq(struct smm_machine *m)
-{
-	unsigned long flags;
-	u64 seq;
-
-	smm_spin_lock_irqsave(&m->rmqueue_ring.lock, flags);
-	seq = ++m->verify_seq;
-	smm_spin_unlock_irqrestore(&m->rmqueue_ring.lock, flags);
-	return seq;
-}
-
 static void smm_verify_write(struct smm_machine *m, struct smm_page *page,
 			     unsigned long pfn, unsigned int order)
 {
 	unsigned long i, nr_pages = 1UL << order;
 	struct smm_verify_tag tag;
-	u64 seq = smm_next_verify_seq(m);
+	u64 seq = smm_atomic64_inc_return(&m->verify_seq);
 
 	page->index = seq;
 	for (i = 0; i < nr_pages; i++) {
@@ -1724,37 +1701,29 @@ static void smm_verify_write(struct smm_machine *m, struct smm_page *page,
 }
 
 /*
- * The tags of a block being freed. A page whose tag is not the one its
- * allocation wrote was written by someone else: another allocation handed
- * the same memory, or a stray write. Counted once a block, reported once
- * a machine; pr_warn, not WARN: a WARN taints the host.
+ * The tag of page @i of a block being freed. A page whose tag is not the
+ * one its allocation wrote was written by someone else: another
+ * allocation handed the same memory, or a stray write. True when it is
+ * bad; reported once a machine (pr_warn, not WARN: a WARN taints the
+ * host).
  */
-static void smm_verify_check(struct smm_machine *m, struct smm_vm_events *ev,
-			     struct smm_page *page, unsigned long pfn,
-			     unsigned int order)
+static bool smm_verify_page_bad(struct smm_machine *m,
+				const struct smm_page *page,
+				unsigned long pfn, unsigned long i,
+				unsigned int order)
 {
-	unsigned long i, nr_pages = 1UL << order;
 	struct smm_verify_tag want, got;
-	bool bad = false;
 
-	for (i = 0; i < nr_pages; i++) {
-		if (!smm_test_page_flag(&page[i], SMM_PG_verify))
-			continue;
-		smm_clear_page_flag(&page[i], SMM_PG_verify);
-		smm_verify_tag_expect(&want, pfn, i, page->index);
-		memcpy(&got, smm_phys_to_virt(PFN_PHYS(pfn + i)), sizeof(got));
-		if (!memcmp(&want, &got, sizeof(want)) || bad)
-			continue;
-		bad = true;
-		if (smm_first_warning(m, &m->verify_warned))
-			pr_warn("shadowmm: verify: pfn 0x%lx, page %lu of the order-%u block at 0x%lx (allocation %llu), holds magic 0x%x index %u pfn 0x%x allocation %llu\n",
-				pfn + i, i, order, pfn,
-				(unsigned long long)page->index, got.magic,
-				got.index, got.head_pfn,
-				(unsigned long long)got.seq);
-	}
-	if (bad)
-		ev->verify_mismatch++;
+	smm_verify_tag_expect(&want, pfn, i, page->index);
+	memcpy(&got, smm_phys_to_virt(PFN_PHYS(pfn + i)), sizeof(got));
+	if (!memcmp(&want, &got, sizeof(want)))
+		return false;
+	if (smm_test_and_set_once(&m->verify_warned))
+		pr_warn("shadowmm: verify: pfn 0x%lx, page %lu of the order-%u block at 0x%lx (allocation %llu), holds magic 0x%x index %u pfn 0x%x allocation %llu\n",
+			pfn + i, i, order, pfn,
+			(unsigned long long)page->index, got.magic, got.index,
+			got.head_pfn, (unsigned long long)got.seq);
+	return true;
 }
 
 /*
@@ -1893,13 +1862,29 @@ static const char *smm_free_pages_check(const struct smm_page *page,
 	return NULL;
 }
 
-/* free_pages_prepare(): the pages forget their allocation. */
-static void smm_free_pages_prepare(struct smm_page *page, unsigned int order)
+/*
+ * free_pages_prepare(): one pass over the block: each page's verify tag
+ * checked (a mismatch counted once a block), and the pages forget their
+ * allocation. (The kernel checks and clears in that one pass; the shadow
+ * checks before it, read-only, in smm_free_pages_check(), so that a bad
+ * free leaves the block untouched.)
+ */
+static void smm_free_pages_prepare(struct smm_machine *m,
+				   struct smm_vm_events *ev,
+				   struct smm_page *page, unsigned long pfn,
+				   unsigned int order)
 {
+	const unsigned long forget = BIT(SMM_PG_lru) | BIT(SMM_PG_verify);
 	unsigned long i;
+	bool bad = false;
 
-	for (i = 0; i < (1UL << order); i++)
-		smm_clear_page_flag(&page[i], SMM_PG_lru);
+	for (i = 0; i < (1UL << order); i++) {
+		if (!bad && smm_test_page_flag(&page[i], SMM_PG_verify))
+			bad = smm_verify_page_bad(m, page, pfn, i, order);
+		page[i].flags &= ~forget;
+	}
+	if (bad)
+		ev->verify_mismatch++;
 	smm_clear_page_flag(page, SMM_PG_head);
 	page->_refcount = 0;
 	page->private = 0;
@@ -1910,7 +1895,7 @@ static void smm_bad_free(struct smm_machine *m, struct smm_vm_events *ev,
 			 unsigned long pfn, unsigned int order, const char *why)
 {
 	ev->bad_free++;
-	if (!smm_first_warning(m, &m->bad_free_warned))
+	if (!smm_test_and_set_once(&m->bad_free_warned))
 		return;
 	if (pfn == ~0UL)
 		pr_warn("shadowmm: bad free of an order-%u block: %s\n", order,
@@ -1950,8 +1935,7 @@ void smm_free_pages(struct smm_machine *m, struct smm_page *page,
 	}
 
 	ev->free[order]++;
-	smm_verify_check(m, ev, page, pfn, order);
-	smm_free_pages_prepare(page, order);
+	smm_free_pages_prepare(m, ev, page, pfn, order);
 	if (smm_pcp_allowed_order(order)) {
 		smm_free_unref_page(m, ev, cpu, page, pfn, order);
 	} else {
