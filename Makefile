@@ -4,14 +4,16 @@
 #
 #   make            the module, against KDIR (default: the installed Debian headers)
 #   make unit       the portable core built for userspace with ASan/UBSan + its tests
+#   make mutants    mutation testing: each plausible bug of scripts/mutate.sh's
+#                   table must make the unit tests that name it fail
 #   make vm-test    the guest lane: every selftests/ test inside a QEMU guest
 #                   (TESTS="load ctl" for some; KERNEL=VER for another kernel;
 #                   KERNEL=debug for the debug kernel, numa_cma= boot)
 #   make check-debug  the debug lane: build (cached) a KASAN/lockdep/kmemleak
 #                   CMA kernel from linux-source-6.12, the suite on it twice
 #                   (numa_cma= and cma=)
-#   make check      setup + style + unit + module (W=1 -Werror, sparse) + dkms
-#                   + vm-test on 6.1 and 6.12 + the debug lane
+#   make check      setup + style + unit + mutants + module (W=1 -Werror,
+#                   sparse) + dkms + vm-test on 6.1 and 6.12 + the debug lane
 #   make demo       setup + build + a guest that shows the pipeline
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
@@ -31,8 +33,8 @@ TOP := $(CURDIR)
 SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
-.PHONY: all module clean unit vm-test check check-debug demo vm style \
-	sparse dkms-test setup unit-bench
+.PHONY: all module clean unit mutants vm-test check check-debug demo vm \
+	style sparse dkms-test setup unit-bench
 
 all: module
 
@@ -62,6 +64,11 @@ unit:
 
 unit-bench:
 	scripts/unit-bench.sh
+
+mutants:
+	@echo "[mutants] unit tests against the mutants of scripts/mutate.sh"
+	@mkdir -p build
+	scripts/mutate.sh
 
 style:
 	@echo "[style] checkpatch.pl --strict"

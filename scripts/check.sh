@@ -6,10 +6,11 @@
 #
 #   check: N passed, N failed
 #
-# Test counts come from the unit tests and the guest lane; the build-only
-# stages (style, module, sparse, dkms) count one each. A failed stage does
-# not stop the independent ones after it, so one run shows everything; the
-# exit status is non-zero when anything failed.
+# Test counts come from the unit tests, the mutants (scripts/mutate.sh:
+# one each) and the guest lane; the build-only stages (style, module,
+# sparse, dkms) count one each. A failed stage does not stop the
+# independent ones after it, so one run shows everything; the exit status
+# is non-zero when anything failed.
 #
 # Kernels: module, sparse and vm-test run once per kernel, the stage names
 # carrying its series (module-6.1, vm-test-6.12 ...). The first is $KERNEL
@@ -95,6 +96,9 @@ stage style make -s style
 count_stage style $?
 stage unit make -s unit
 count_tests unit $?
+# each mutant of scripts/mutate.sh counts one (about a minute)
+stage mutants scripts/mutate.sh
+count_tests mutants $?
 
 # The builds of every kernel first (cheap), then the guests.
 declare -A module_ok=() module_path=()

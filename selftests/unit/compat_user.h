@@ -231,8 +231,21 @@ struct smm_spinlock {
 #define smm_spinlock_t		struct smm_spinlock
 
 #define smm_spin_lock_init(l)	pthread_mutex_init(&(l)->m, NULL)
-#define smm_spin_lock_irqsave(l, flags) \
-	do { (flags) = 0; pthread_mutex_lock(&(l)->m); } while (0)
+/*
+ * smm_ulock_hook, when a test sets it, runs just before a lock is taken:
+ * what another CPU did meanwhile, between a lockless look (a watermark,
+ * a pageblock's type) and the locked work that relies on it. The harness
+ * clears it before every test.
+ */
+extern void (*smm_ulock_hook)(struct smm_spinlock *l);
+
+#define smm_spin_lock_irqsave(l, flags)					\
+	do {								\
+		(flags) = 0;						\
+		if (smm_ulock_hook)					\
+			smm_ulock_hook(l);				\
+		pthread_mutex_lock(&(l)->m);				\
+	} while (0)
 #define smm_spin_unlock_irqrestore(l, flags) \
 	do { (void)(flags); pthread_mutex_unlock(&(l)->m); } while (0)
 

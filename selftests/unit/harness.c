@@ -22,6 +22,7 @@ int smm_unode;
 int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
 
 struct smm_trace_log smm_trace;
+void (*smm_ulock_hook)(struct smm_spinlock *l);
 
 #define SMM_MAX_TESTS	1024
 
@@ -261,6 +262,7 @@ void trace_zonelist_fallback(int preferred_nid, int preferred_zone, int nid,
 static bool run_one(struct smm_test *t)
 {
 	memset(&smm_trace, 0, sizeof(smm_trace));
+	smm_ulock_hook = NULL;
 	cur_failed = false;
 	if (!setjmp(test_exit))
 		t->fn();
@@ -277,6 +279,58 @@ static int cmp_test(const void *a, const void *b)
 	if (c)
 		return c;
 	return (ta->line > tb->line) - (ta->line < tb->line);
+}
+
+/*
+ * --only NAME,...: run just these tests (scripts/mutate.sh names the ones
+ * that should kill each mutant). A name that matches no test is an error,
+ * so that a renamed test cannot quietly drop out of a list.
+ */
+static const char *only;
+
+static bool only_has(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = only;
+
+	while (p) {
+		if (!strncmp(p, name, len) && (p[len] == ',' || !p[len]))
+			return true;
+		p = strchr(p, ',');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+/* Keep the tests --only names; false (and a Bail out!) for an unknown one. */
+static bool only_select(void)
+{
+	unsigned int i, n = 0;
+	const char *p = only;
+
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		bool found = false;
+
+		if (!end)
+			end = p + strlen(p);
+		for (i = 0; i < nr_tests; i++)
+			if (strlen(tests[i]->name) == (size_t)(end - p) &&
+			    !strncmp(tests[i]->name, p, end - p))
+				found = true;
+		if (!found) {
+			printf("Bail out! --only: no test named %.*s\n",
+			       (int)(end - p), p);
+			return false;
+		}
+		p = *end ? end + 1 : end;
+	}
+	for (i = 0; i < nr_tests; i++)
+		if (only_has(tests[i]->name))
+			tests[n++] = tests[i];
+	nr_tests = n;
+	return true;
 }
 
 int main(int argc, char **argv)
@@ -305,6 +359,13 @@ int main(int argc, char **argv)
 		return smm_replay_main(argc, argv);
 	}
 
+	if (argc > 2 && !strcmp(argv[1], "--only")) {
+		only = argv[2];
+	} else if (argc > 1) {
+		printf("usage: %s [--only NAME,...] | --replay ...\n", argv[0]);
+		return 2;
+	}
+
 	printf("KTAP version 1\n");
 	if (registry_overflow) {
 		printf("Bail out! more than %d tests, raise SMM_MAX_TESTS\n",
@@ -321,6 +382,10 @@ int main(int argc, char **argv)
 	smm_uarena = arena;
 
 	qsort(tests, nr_tests, sizeof(tests[0]), cmp_test);
+	if (only && !only_select()) {
+		munmap(arena, SMM_UARENA_SIZE);
+		return 1;
+	}
 	printf("1..%u\n", nr_tests);
 
 	for (i = 0; i < nr_tests; i++) {

@@ -1028,6 +1028,56 @@ TEST(pa_lowmem_reserve)
 	ASSERT_EQ(248, m->node_data[1].totalreserve_pages);
 }
 
+TEST(pa_lowmem_reserve_none_without_managed_pages)
+{
+	/*
+	 * setup_per_zone_lowmem_reserve(): clear = !ratio ||
+	 * !zone_managed_pages(zone); a zone with nothing managed keeps no
+	 * reserve from the zones above it (there is nothing to keep).
+	 * pa_real_layout's machine: node 1 = [4G - 16M, 4G + 16M) has no
+	 * DMA (managed 0), DMA32 0x1000 and Normal 0x1000 - 128 = 3968
+	 * managed. Without the clear n1 DMA would keep 4096 / 256 = 16 from
+	 * DMA32 requests and 8064 / 256 = 31 from Normal and Movable ones.
+	 * Node 0's DMA has 0x800 managed: 1984 / 256 = 7 all the way up
+	 * (DMA32 0x800 - 64, nothing above); n1 DMA32: 3968 / 256 = 15.
+	 * The reserve of an empty zone is capped at its managed pages in
+	 * totalreserve_pages anyway: the array is all that differs.
+	 */
+	fresh(0, 0, 0);
+	m->cfg.zone_layout = SMM_ZONE_LAYOUT_REAL;
+	smm_test_add_chunk(m, SZ_8M, SZ_16M, 0);
+	smm_test_add_chunk(m, SZ_4G - SZ_16M, SZ_32M, 1);
+	BOOT();
+	ASSERT_EQ(0, Z(1, DMA)->managed_pages);
+	ASSERT_EQ(0, Z(1, DMA)->lowmem_reserve[DMA32]);
+	ASSERT_EQ(0, Z(1, DMA)->lowmem_reserve[NORMAL]);
+	ASSERT_EQ(0, Z(1, DMA)->lowmem_reserve[MOVABLE]);
+	ASSERT_EQ(15, Z(1, DMA32)->lowmem_reserve[NORMAL]);
+	ASSERT_EQ(15, Z(1, DMA32)->lowmem_reserve[MOVABLE]);
+	ASSERT_EQ(7, Z(0, DMA)->lowmem_reserve[DMA32]);
+	ASSERT_EQ(7, Z(0, DMA)->lowmem_reserve[MOVABLE]);
+	/* node 0's Normal is empty too; nothing above it either way */
+	ASSERT_EQ(0, Z(0, NORMAL)->lowmem_reserve[MOVABLE]);
+
+	/*
+	 * Managed, not present: the reference machine with 2M of firmware
+	 * has n0 DMA's 512 pages present and every one reserved. No reserve
+	 * either (a test of present_pages would give it 1536 / 256 = 6,
+	 * 4608 / 256 = 18, 6528 / 256 = 25).
+	 */
+	fresh(SZ_2M, SZ_4M, SZ_2M);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
+	BOOT();
+	ASSERT_EQ(512, Z(0, DMA)->present_pages);
+	ASSERT_EQ(0, Z(0, DMA)->managed_pages);
+	ASSERT_EQ(1536, Z(0, DMA32)->managed_pages);
+	ASSERT_EQ(0, Z(0, DMA)->lowmem_reserve[DMA32]);
+	ASSERT_EQ(0, Z(0, DMA)->lowmem_reserve[NORMAL]);
+	ASSERT_EQ(0, Z(0, DMA)->lowmem_reserve[MOVABLE]);
+	ASSERT_EQ(12, Z(0, DMA32)->lowmem_reserve[NORMAL]);
+}
+
 TEST(pa_pcp_sizes_small_zones)
 {
 	unsigned int cpu;
@@ -2130,6 +2180,52 @@ TEST(pa_pcp_trim_at_high)
 	ASSERT_WALK();
 }
 
+TEST(pa_pcp_trim_factor_stops_at_scale_max)
+{
+	struct smm_per_cpu_pages *pcp;
+	struct smm_page *pages[263];
+	int i, n = 0, trim = 1;
+
+	/*
+	 * nr_pcp_free() doubles what a trim gives back while frees come in
+	 * a row, but free_factor grows only while it is below
+	 * CONFIG_PCP_BATCH_SCALE_MAX (5): at most batch << 5. High 200,
+	 * batch 1 on n1 DMA32: max_nr_free = 199, so the clamp stays out of
+	 * the way and only the cap stops the doubling. The free that brings
+	 * count to 200 trims 1, 2, 4, 8, 16 (free_factor 1 .. 5), then 32
+	 * with free_factor left at 5, then 32 again, where an uncapped
+	 * factor would go on to 6 and trim 64. Each trim of k is followed by
+	 * k frees up to high again: 200 + 1 + 2 + 4 + 8 + 16 + 32 = 263
+	 * frees for seven trims, 168 pages left on the list.
+	 */
+	std_machine();
+	take_pages(pages, 263);
+	pcp = &Z(1, DMA32)->per_cpu_pageset[0];
+	ASSERT_EQ(0, pcp->count);
+	pcp->high = 200;
+	pcp->batch = 1;
+	while (n < 200)
+		pfree(pages[n++], 0);
+	for (i = 0; i < 7; i++) {
+		int want_factor = i + 1 < 5 ? i + 1 : 5;
+
+		ASSERT_EQ(i + 1, smm_trace.nr_pcp_drain);
+		ASSERT_EQ(trim, smm_trace.pcp_drain.count);
+		ASSERT_EQ(200 - trim, pcp->count);
+		ASSERT_EQ(want_factor, pcp->free_factor);
+		if (i == 6)
+			break;
+		while (pcp->count < 200 - 1)
+			pfree(pages[n++], 0);
+		ASSERT_EQ(i + 1, smm_trace.nr_pcp_drain);
+		pfree(pages[n++], 0);
+		trim = trim < 32 ? trim * 2 : 32;
+	}
+	ASSERT_EQ(263, n);
+	ASSERT_EQ(168, pcp->count);
+	ASSERT_WALK();
+}
+
 TEST(pa_pcp_trim_round_robin)
 {
 	struct smm_per_cpu_pages *pcp;
@@ -2238,6 +2334,100 @@ TEST(pa_pcp_isolated_block_goes_to_buddy)
 	ASSERT_EQ(9, smm_trace.free_one_page.merged_order);
 	ASSERT_EQ(MT_ISOLATE, smm_trace.free_one_page.migratetype);
 	ASSERT_EQ(2560 - 512, Z(1, DMA32)->nr_free_pages);
+	ASSERT_WALK();
+}
+
+TEST(pa_pcp_drain_into_isolated_pageblock)
+{
+	struct smm_page *page;
+
+	/*
+	 * free_pcppages_bulk(): a page on a pcp list remembers the type its
+	 * pageblock had when it was freed, but the pageblock may have been
+	 * isolated since (start_isolate_page_range() does not drain this
+	 * CPU first): under zone->lock the kernel asks the pageblock again
+	 * and frees to MIGRATE_ISOLATE. Here 0x80200 is freed onto the
+	 * MOVABLE pcp list, then its pageblock isolated (as
+	 * set_migratetype_isolate() does: type and free pages moved, out of
+	 * NR_FREE_PAGES: 2560 - 1 on the pcp - 511 = 2048), then drained:
+	 * it completes 0x80200/9 on the ISOLATE list and NR_FREE_PAGES stays
+	 * 2048. Freed as MOVABLE it would count (2049) and end on the
+	 * MOVABLE list, merged with the isolated pages.
+	 */
+	std_machine();
+	page = alloc(G_DMA32 | G_MOVABLE | G_THISNODE, 0, 1);
+	ASSERT_EQ(0x80200, PFN(page));
+	pfree(page, 0);
+	ASSERT_EQ(1, Z(1, DMA32)->per_cpu_pageset[0].count);
+	ASSERT_EQ(MT_MOV, page->index);
+	isolate_pageblock(Z(1, DMA32), 0x80200);
+	ASSERT_EQ(2048, Z(1, DMA32)->nr_free_pages);
+	smm_drain_all_pages(m);
+	ASSERT_EQ(0, Z(1, DMA32)->per_cpu_pageset[0].count);
+	ASSERT_EQ(MT_ISOLATE, smm_trace.free_one_page.migratetype);
+	ASSERT_EQ(9, smm_trace.free_one_page.merged_order);
+	ASSERT_EQ(0x80200, list_first(1, DMA32, 9, MT_ISOLATE));
+	ASSERT_EQ(~0UL, list_first(1, DMA32, 9, MT_MOV));
+	ASSERT_EQ(2048, Z(1, DMA32)->nr_free_pages);
+	ASSERT_WALK();
+}
+
+/*
+ * Another CPU at work while this one is on its way to a zone lock (see
+ * smm_ulock_hook in compat_user.h): once, when @race_lock is next taken.
+ */
+static struct smm_spinlock *race_lock;
+static void (*race_fn)(void);
+
+static void race_hook(struct smm_spinlock *l)
+{
+	if (l != race_lock)
+		return;
+	smm_ulock_hook = NULL;
+	race_fn();
+}
+
+static void race_at(struct smm_zone *zone, void (*fn)(void))
+{
+	race_lock = &zone->lock;
+	race_fn = fn;
+	smm_ulock_hook = race_hook;
+}
+
+static void isolate_n1_dma32_first_block(void)
+{
+	isolate_pageblock(Z(1, DMA32), 0x80200);
+}
+
+TEST(pa_free_one_page_asks_the_pageblock_under_the_lock)
+{
+	struct smm_page *page;
+
+	/*
+	 * free_one_page(): __free_pages_ok() read the pageblock's type
+	 * without zone->lock; another CPU may isolate the pageblock before
+	 * this one gets the lock, so under it the kernel asks the pageblock
+	 * again (has_isolate_pageblock() || is_migrate_isolate()). An
+	 * order-4 block (no pcp list for order 4) at 0x80200 is freed as
+	 * MOVABLE and, just before the zone lock, the pageblock is isolated
+	 * (a state the public API cannot reach: the test sets it, as
+	 * set_migratetype_isolate() would: NR_FREE_PAGES 2560 - 16 - 496 =
+	 * 2048). The free must go to the ISOLATE list, merged up to
+	 * 0x80200/9, and not count: 2048. With the type read before the
+	 * lock it would count (2064) and land on the MOVABLE list.
+	 */
+	std_machine();
+	page = alloc(G_DMA32 | G_MOVABLE | G_THISNODE, 4, 1);
+	ASSERT_EQ(0x80200, PFN(page));
+	race_at(Z(1, DMA32), isolate_n1_dma32_first_block);
+	pfree(page, 4);
+	ASSERT_PTR_EQ(NULL, smm_ulock_hook);
+	ASSERT_EQ(MT_ISOLATE, block_mt(0x80200));
+	ASSERT_EQ(MT_ISOLATE, smm_trace.free_one_page.migratetype);
+	ASSERT_EQ(9, smm_trace.free_one_page.merged_order);
+	ASSERT_EQ(0x80200, list_first(1, DMA32, 9, MT_ISOLATE));
+	ASSERT_EQ(~0UL, list_first(1, DMA32, 9, MT_MOV));
+	ASSERT_EQ(2048, Z(1, DMA32)->nr_free_pages);
 	ASSERT_WALK();
 }
 
@@ -2430,6 +2620,96 @@ TEST(pa_steal_small_fallback_keeps_pageblock)
 	ASSERT_EQ(0, ev.steal[MT_UNMOV][MT_MOV]);
 }
 
+TEST(pa_steal_leaves_highatomic_pageblock_alone)
+{
+	/*
+	 * steal_suitable_fallback(): "It's possible that a highatomic
+	 * pageblock's free page is on another type's list" (a pcp page
+	 * freed back with the type it had before the pageblock became
+	 * highatomic): such a block is moved alone, the pageblock keeps
+	 * MIGRATE_HIGHATOMIC and its reserve accounting. The shadow never
+	 * reserves a highatomic pageblock, so the test retypes the
+	 * pageblock and leaves its free blocks on the MOVABLE lists.
+	 *
+	 * n1 DMA: 0x80000/9 alone. An UNMOVABLE order-0 request falls back
+	 * to it; of pageblock_order, it would otherwise change the
+	 * pageblock's type outright.
+	 */
+	std_machine();
+	smm_set_pageblock_migratetype(Z(1, DMA), 0x80000, MT_HIGHATOMIC);
+	ALLOC_AT(0x80000, DMA1, 0, 1);
+	ASSERT_EQ(9, smm_trace.fallback.fallback_order);
+	ASSERT_EQ(MT_MOV, smm_trace.fallback.fallback_migratetype);
+	ASSERT_EQ(0, smm_trace.fallback.change_ownership);
+	ASSERT_EQ(MT_HIGHATOMIC, block_mt(0x80000));
+	ASSERT_EQ(0x80100, list_first(1, DMA, 8, MT_UNMOV));
+
+	/*
+	 * The smaller case: n0 DMA (firmware at 0x40000/4) frees
+	 * 0x40010/4 .. 0x40100/8. UNMOVABLE may steal the whole pageblock
+	 * from the order-8 block, and 496 free >= 256 would make it
+	 * UNMOVABLE with every free block moved; highatomic, only 0x40100/8
+	 * moves, the rest stays on the MOVABLE lists.
+	 */
+	smm_set_pageblock_migratetype(Z(0, DMA), 0x40000, MT_HIGHATOMIC);
+	ALLOC_AT(0x40100, G_DMA | G_THISNODE, 0, 0);
+	ASSERT_EQ(8, smm_trace.fallback.fallback_order);
+	ASSERT_EQ(0, smm_trace.fallback.change_ownership);
+	ASSERT_EQ(MT_HIGHATOMIC, block_mt(0x40000));
+	ASSERT_EQ(0x40080, list_first(0, DMA, 7, MT_MOV));
+	ASSERT_EQ(0x40010, list_first(0, DMA, 4, MT_MOV));
+	ASSERT_EQ(0x40180, list_first(0, DMA, 7, MT_UNMOV));
+	events();
+	ASSERT_EQ(0, ev.steal[MT_UNMOV][MT_MOV]);
+	ASSERT_WALK();
+}
+
+TEST(pa_steal_stops_at_zone_start_mid_pageblock)
+{
+	/*
+	 * move_freepages_block(): "Do not cross zone boundaries": when the
+	 * pageblock starts below the zone, the kernel moves the free pages
+	 * from the fallback page on, not from the pageblock's start (whose
+	 * pfns are another zone's, or a hole).
+	 *
+	 * One node at 1G + 1M, 32M: pfn [0x40100, 0x42100), its map from
+	 * 0x40000 (MAX_ORDER aligned). DMA ends at 0x40100 + 8192 / 16 =
+	 * 0x40300, rounded to 0x40400: DMA = [0x40100, 0x40400), its first
+	 * pageblock [0x40000, 0x40200) half outside the zone and UNMOVABLE
+	 * (its first pfn is no memory), holding 0x40100/8; 0x40200/9 is
+	 * MOVABLE. Take 0x40200/9; two UNMOVABLE order-6 blocks at 0x40100
+	 * and 0x40140, give the first back: free 0x40100/6 and 0x40180/7,
+	 * both UNMOVABLE. A MOVABLE order-0 request falls back to the
+	 * largest, 0x40180/7 (order 7 >= pageblock_order / 2: may steal the
+	 * pageblock), and moves [0x40180, 0x401ff]: 128 free < 256, the
+	 * pageblock stays UNMOVABLE, and the page is 0x40180. Moving from
+	 * 0x40000 would take 0x40100/6 to the MOVABLE lists too, and the
+	 * page would come from there.
+	 */
+	fresh(0, 0, 0);
+	smm_test_add_chunk(m, N0 + SZ_1M, SZ_32M, 0);
+	BOOT();
+	ASSERT_EQ(0x40100, Z(0, DMA)->zone_start_pfn);
+	ASSERT_EQ(0x300, Z(0, DMA)->spanned_pages);
+	ASSERT_EQ(MT_UNMOV, block_mt(0x40100));
+	ASSERT_EQ(0x40100, list_first(0, DMA, 8, MT_UNMOV));
+	ALLOC_AT(0x40200, G_DMA | G_MOVABLE | G_THISNODE, 9, 0);
+	ALLOC_AT(0x40100, G_DMA | G_THISNODE, 6, 0);
+	ALLOC_AT(0x40140, G_DMA | G_THISNODE, 6, 0);
+	pfree(PG(0x40100), 6);
+	ASSERT_EQ(0x40100, list_first(0, DMA, 6, MT_UNMOV));
+	ALLOC_AT(0x40180, G_DMA | G_MOVABLE | G_THISNODE, 0, 0);
+	ASSERT_EQ(7, smm_trace.fallback.fallback_order);
+	ASSERT_EQ(0, smm_trace.fallback.change_ownership);
+	ASSERT_EQ(MT_UNMOV, block_mt(0x40100));
+	ASSERT_EQ(0x40100, list_first(0, DMA, 6, MT_UNMOV));
+	/* the MOVABLE order-6 list holds the split's upper half alone */
+	ASSERT_EQ(0x401c0, list_first(0, DMA, 6, MT_MOV));
+	ASSERT_EQ(1, list_len(&Z(0, DMA)->free_area[6].free_list[MT_MOV]));
+	ASSERT_EQ(0x40181, list_first(0, DMA, 0, MT_MOV));
+	ASSERT_WALK();
+}
+
 TEST(pa_unmovable_small_fallback_steals_block)
 {
 	/*
@@ -2591,6 +2871,107 @@ TEST(pa_nofragment_retry_before_slowpath)
 	events();
 	ASSERT_EQ(0, ev.rmqueue[MT_HIGHATOMIC][4][10]);
 	ASSERT_EQ(0, ev.watermark_fail);
+}
+
+static void take_node0_normal_order10_blocks(void)
+{
+	smm_ucpu = 1;
+	ALLOC_AT(0x41000, G_MOVABLE | G_THISNODE, 10, 0);
+	ALLOC_AT(0x41400, G_MOVABLE | G_THISNODE, 10, 0);
+	smm_ucpu = 0;
+}
+
+TEST(pa_nofragment_pageblock_order_request_steals_no_smaller_block)
+{
+	/*
+	 * __rmqueue_fallback(): ALLOC_NOFRAGMENT raises min_order to
+	 * pageblock_order only for a request below it ("order <
+	 * pageblock_order &&"); an order-10 request keeps min_order 10, for
+	 * no smaller block can serve it. Lowering it to 9 would retype
+	 * another type's order-9 blocks for nothing.
+	 *
+	 * That needs a zone that passed the watermark (which wants a free
+	 * order-10 block) and then has none under zone->lock: another CPU
+	 * took them in between, which the test does just before the lock
+	 * (the public API runs one CPU at a time). n0 Normal: 0x40c00/9
+	 * taken by a MOVABLE request leaves 0x40e00/9, 0x41000/10,
+	 * 0x41400/10. A GFP_KERNEL order-10 request (UNMOVABLE,
+	 * NOFRAGMENT: Normal preferred, DMA32 populated) passes Normal's
+	 * watermark; CPU 1 then takes both order-10 blocks; Normal has
+	 * nothing of order 10 and the walk goes on to DMA32 (same node),
+	 * where 0x40800/10 is stolen whole: one fallback, and 0x40e00 stays
+	 * a MOVABLE pageblock on the MOVABLE list.
+	 */
+	std_machine();
+	ALLOC_AT(0x40c00, G_MOVABLE | G_THISNODE, 9, 0);
+	ASSERT_EQ(0x40e00, list_first(0, NORMAL, 9, MT_MOV));
+	memset(&smm_trace, 0, sizeof(smm_trace));
+	race_at(Z(0, NORMAL), take_node0_normal_order10_blocks);
+	ALLOC_AT(0x40800, 0, 10, 0);
+	ASSERT_PTR_EQ(NULL, smm_ulock_hook);
+	ASSERT_EQ(1, smm_trace.nr_fallback);
+	ASSERT_EQ(MT_MOV, block_mt(0x40e00));
+	ASSERT_EQ(0x40e00, list_first(0, NORMAL, 9, MT_MOV));
+	ASSERT_EQ(MT_UNMOV, block_mt(0x40800));
+	ASSERT_EQ(MT_UNMOV, block_mt(0x40a00));
+	ASSERT_WALK();
+}
+
+TEST(pa_nofragment_not_on_a_node_without_dma32)
+{
+	struct smm_page *page;
+
+	/*
+	 * alloc_flags_nofragment(): with more than one node online, a
+	 * Normal zone whose node has no populated DMA32 gets no
+	 * ALLOC_NOFRAGMENT (nothing on the node to spread into; going
+	 * remote costs more); on one node the kernel assumes DMA32 is there.
+	 *
+	 * Real layout, node 0 = [1G, 1G + 32M) (DMA32 only), node 1 =
+	 * [4G, 4G + 4M) (Normal only): its free blocks 0x100000/9,
+	 * 0x100200/8 .. 0x1003e0/4 (the map on top). Take 0x100000/9;
+	 * node 1 has nothing of pageblock_order left. A GFP_KERNEL order-0
+	 * request on node 1 (batch 1) steals from 0x100200/8 at once (the
+	 * whole pageblock: 496 free + 16 unmovable map pages >= 256, every
+	 * free block to the UNMOVABLE lists, and the smallest, 0x1003e0/4,
+	 * serves): one rmqueue_bulk, which got its page. Under
+	 * ALLOC_NOFRAGMENT that first refill would come back empty (no
+	 * block of order 9 or more), the walk reach node 0 and start over
+	 * without the flag: two.
+	 */
+	fresh(0, 0, 0);
+	m->cfg.zone_layout = SMM_ZONE_LAYOUT_REAL;
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	smm_test_add_chunk(m, SZ_4G, SZ_4M, 1);
+	BOOT();
+	ASSERT_EQ(0, Z(1, DMA32)->present_pages);
+	ASSERT_EQ(0x100200, list_first(1, NORMAL, 8, MT_MOV));
+	ALLOC_AT(0x100000, G_MOVABLE | G_THISNODE, 9, 1);
+	memset(&smm_trace, 0, sizeof(smm_trace));
+	page = alloc(0, 0, 1);
+	ASSERT_EQ(0x1003e0, PFN(page));
+	ASSERT_EQ(1, smm_trace.nr_rmqueue_bulk);
+	ASSERT_EQ(1, smm_trace.rmqueue_bulk.allocated);
+	ASSERT_EQ(1, smm_trace.nr_fallback);
+	ASSERT_EQ(8, smm_trace.fallback.fallback_order);
+
+	/*
+	 * One node, the same 4M at 4G: UMA, NOFRAGMENT although DMA32 is
+	 * empty. The first refill finds nothing of pageblock_order, Normal
+	 * is the only zone, the walk starts over without the flag: two
+	 * rmqueue_bulk, the same page.
+	 */
+	fresh(0, 0, 0);
+	m->cfg.zone_layout = SMM_ZONE_LAYOUT_REAL;
+	smm_test_add_chunk(m, SZ_4G, SZ_4M, 0);
+	BOOT();
+	ALLOC_AT(0x100000, G_MOVABLE | G_THISNODE, 9, 0);
+	memset(&smm_trace, 0, sizeof(smm_trace));
+	page = alloc(0, 0, 0);
+	ASSERT_EQ(0x1003e0, PFN(page));
+	ASSERT_EQ(2, smm_trace.nr_rmqueue_bulk);
+	ASSERT_EQ(1, smm_trace.rmqueue_bulk.allocated);
+	ASSERT_WALK();
 }
 
 /* ---- watermarks at work --------------------------------------------------- */

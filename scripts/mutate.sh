@@ -1,0 +1,205 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mutate.sh - mutation testing of the unit tests (make mutants): each entry
+# of the table below is a plausible bug, one exact fragment of a source
+# file and what it becomes. For each, the fragment is replaced in a copy of
+# the tree (build/mutate/: src/, include/ and selftests/unit/, built there
+# without the sanitizers, for speed), the unit tests that should notice are
+# run (unit_tests --only) and must fail: the mutant is "killed". One line a
+# mutant, killed or SURVIVED, then the total:
+#
+#   mutate: N passed, N failed
+#
+# A surviving mutant fails, and so does an entry whose fragment does not
+# occur exactly once in today's source (the table cannot rot silently), a
+# mutant that does not build, and a named test that does not pass on the
+# unmutated copy. The real tree is only read. MUTANTS="NAME ..." runs some.
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+work=build/mutate
+t0=$(date +%s)
+
+names=()
+declare -A m_file=() m_orig=() m_repl=() m_tests=()
+
+# mutant NAME FILE ORIGINAL REPLACEMENT TESTS (comma-separated)
+mutant() {
+	names+=("$1")
+	m_file[$1]=$2
+	m_orig[$1]=$3
+	m_repl[$1]=$4
+	m_tests[$1]=$5
+}
+
+pa=src/mm/page_alloc.c
+
+# nr_pcp_free(): free_factor stops at PCP_BATCH_SCALE_MAX
+mutant pcp-scale-max $pa \
+	'if (batch < max_nr_free && pcp->free_factor < SMM_PCP_BATCH_SCALE_MAX)' \
+	'if (batch < max_nr_free)' \
+	pa_pcp_trim_factor_stops_at_scale_max
+mutant pcp-scale-max-6 $pa \
+	'#define SMM_PCP_BATCH_SCALE_MAX	5' \
+	'#define SMM_PCP_BATCH_SCALE_MAX	6' \
+	pa_pcp_trim_factor_stops_at_scale_max
+
+# __rmqueue_fallback(): NOFRAGMENT raises min_order for small orders only
+mutant nofragment-min-order $pa \
+	'if (order < SMM_PAGEBLOCK_ORDER && (alloc_flags & SMM_ALLOC_NOFRAGMENT))' \
+	'if (alloc_flags & SMM_ALLOC_NOFRAGMENT)' \
+	pa_nofragment_pageblock_order_request_steals_no_smaller_block
+
+# steal_suitable_fallback(): a highatomic pageblock keeps its type
+mutant steal-highatomic $pa \
+	'if (old_block_type == SMM_MIGRATE_HIGHATOMIC)' \
+	'if (false)' \
+	pa_steal_leaves_highatomic_pageblock_alone
+mutant steal-highatomic-large-only $pa \
+	'if (old_block_type == SMM_MIGRATE_HIGHATOMIC)' \
+	'if (old_block_type == SMM_MIGRATE_HIGHATOMIC && current_order >= SMM_PAGEBLOCK_ORDER)' \
+	pa_steal_leaves_highatomic_pageblock_alone
+mutant steal-highatomic-small-only $pa \
+	'if (old_block_type == SMM_MIGRATE_HIGHATOMIC)' \
+	'if (old_block_type == SMM_MIGRATE_HIGHATOMIC && current_order < SMM_PAGEBLOCK_ORDER)' \
+	pa_steal_leaves_highatomic_pageblock_alone
+
+# free_pcppages_bulk(): the pageblock may have been isolated meanwhile
+mutant pcp-bulk-isolate $pa \
+	'if (smm_is_migrate_isolate(smm_zone_pageblock_migratetype(zone, pfn)))' \
+	'if (false)' \
+	pa_pcp_drain_into_isolated_pageblock
+
+# free_one_page(): the pageblock's type asked again under zone->lock
+mutant free-one-page-isolate $pa \
+	'block_mt = smm_zone_pageblock_migratetype(zone, pfn);' \
+	'block_mt = migratetype;' \
+	pa_free_one_page_asks_the_pageblock_under_the_lock
+
+# expand() adding to the tail: not in the table, an equivalent mutant.
+# expand() only adds to @migratetype's lists of the orders between the
+# request's and the block's, which __rmqueue_smallest() (its one caller)
+# has just found empty; on an empty list head and tail are the same, so
+# the mutant's every state is today's, bit for bit.
+
+# alloc_flags_nofragment(): on NUMA, a node without DMA32 gets no NOFRAGMENT
+mutant nofragment-numa-dma32 $pa \
+	'if (m->nr_nodes > 1 &&' \
+	'if (!m && m->nr_nodes > 1 &&' \
+	pa_nofragment_not_on_a_node_without_dma32
+mutant nofragment-uma-dma32 $pa \
+	'if (m->nr_nodes > 1 &&' \
+	'if (m &&' \
+	pa_nofragment_not_on_a_node_without_dma32
+
+# setup_per_zone_lowmem_reserve(): no reserve in a zone with nothing managed
+mutant lowmem-reserve-managed src/mm/mm_init.c \
+	'bool clear = !ratio || !zone->managed_pages;' \
+	'bool clear = !ratio;' \
+	pa_lowmem_reserve_none_without_managed_pages
+mutant lowmem-reserve-present src/mm/mm_init.c \
+	'bool clear = !ratio || !zone->managed_pages;' \
+	'bool clear = !ratio || !zone->present_pages;' \
+	pa_lowmem_reserve_none_without_managed_pages
+
+# move_freepages_block(): not below the zone's start
+mutant move-freepages-zone-start $pa \
+	'if (!smm_zone_spans_pfn(zone, start_pfn))' \
+	'if (false)' \
+	pa_steal_stops_at_zone_start_mid_pageblock
+
+[ -z "${MUTANTS:-}" ] || read -r -a names <<<"$MUTANTS"
+
+passed=0
+failed=0
+fail() {
+	echo "$1"
+	failed=$((failed + 1))
+}
+
+# how many times fixed string $2 occurs in $1
+occurrences() {
+	local rest=${1//"$2"/}
+
+	echo $(((${#1} - ${#rest}) / ${#2}))
+}
+
+for n in "${names[@]}"; do
+	if [ -z "${m_file[$n]+set}" ]; then
+		echo "mutate: no mutant named $n"
+		echo "mutate: 0 passed, 1 failed"
+		exit 1
+	fi
+done
+
+echo "[mutate] copying src, include and selftests/unit to $work"
+rm -rf "$work"
+mkdir -p "$work/selftests"
+cp -a src include "$work/"
+cp -a selftests/unit "$work/selftests/"
+rm -rf "$work/selftests/unit/build"
+unit=$work/selftests/unit
+bin=$unit/build/unit_tests
+
+build() {
+	make -s -C "$unit" SANITIZE= >"$work/build.log" 2>&1
+}
+
+echo "[mutate] building the unmutated copy (no sanitizers)"
+if ! build; then
+	cat "$work/build.log"
+	echo "mutate: the unmutated copy does not build"
+	echo "mutate: 0 passed, 1 failed"
+	exit 1
+fi
+echo "[mutate] built in $(($(date +%s) - t0)) s"
+
+# Every named test must exist and pass before a failure can mean anything.
+all_tests=$(for n in "${names[@]}"; do echo "${m_tests[$n]}"; done |
+	tr ',' '\n' | sort -u | paste -sd, -)
+if ! "$bin" --only "$all_tests" >"$work/base.log" 2>&1; then
+	cat "$work/base.log"
+	echo "mutate: the named tests do not all pass unmutated: $all_tests"
+	echo "mutate: 0 passed, 1 failed"
+	exit 1
+fi
+
+for n in "${names[@]}"; do
+	f=${m_file[$n]}
+	orig=${m_orig[$n]}
+	src=$(<"$f")
+	count=$(occurrences "$src" "$orig")
+	if [ "$count" -ne 1 ]; then
+		fail "SURVIVED $n: '$orig' occurs $count times in $f, not once: fix the table"
+		continue
+	fi
+	printf '%s\n' "${src/"$orig"/"${m_repl[$n]}"}" >"$work/$f"
+	touch "$work/$f"
+	if ! build; then
+		sed 's/^/    /' "$work/build.log" | head -n 20
+		fail "SURVIVED $n: the mutant does not build"
+	else
+		timeout 120 "$bin" --only "${m_tests[$n]}" >"$work/$n.log" 2>&1
+		rc=$?
+		if grep -q '^Bail out!' "$work/$n.log"; then
+			fail "SURVIVED $n: the run bailed out ($(grep -m1 '^Bail out!' "$work/$n.log"))"
+		elif [ "$rc" -eq 0 ]; then
+			fail "SURVIVED $n: ${m_tests[$n]} passed"
+		else
+			how=$(grep -m1 '^not ok' "$work/$n.log" || true)
+			[ "$rc" -ne 124 ] || how="timed out"
+			[ -n "$how" ] || how="exit $rc"
+			echo "killed   $n ($how)"
+			passed=$((passed + 1))
+		fi
+	fi
+	# the original back for the next mutant (rebuilt with it)
+	cp "$f" "$work/$f"
+	touch "$work/$f"
+done
+
+echo "[mutate] done in $(($(date +%s) - t0)) s"
+echo "mutate: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
