@@ -331,64 +331,82 @@ void smm_show_zonelist_fallback(struct smm_machine *m, smm_emit_fn emit,
 
 /* ---- rmqueue_trace ------------------------------------------------------ */
 
-/* Records copied per hold of ring->lock. */
-#define SMM_RING_CHUNK		64
-
 /*
- * rmqueue_trace: the ring's events, oldest first, one a line:
+ * rmqueue_trace: the last `size` events of the machine, oldest first, one
+ * a line:
  *
  *	seq 7 pfn 0x8a00 nid 0 zone DMA32 order 0 current_order 3 migratetype Movable pcp 0
  *
- * Event k (k = 0, 1, ...) lives in recs[k % size] until event k + size
- * overwrites it. The events present when the read starts are printed;
- * ring->lock is held only while a chunk of them is copied out, so
- * allocations go on while this prints, and an event overwritten before
- * its chunk was copied is left out (a gap in seq).
+ * Each CPU keeps its own last `size` records (head % size is its next
+ * slot); seq orders them machine-wide. Each CPU's part is copied under its
+ * lock, one CPU after the other, so allocations go on meanwhile (a record
+ * a CPU writes after its part was copied is not shown); the copies are
+ * merged by seq and the newest `size` printed.
  */
 void smm_show_rmqueue_trace(struct smm_machine *m, smm_emit_fn emit,
 			    void *ctx)
 {
 	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
+	unsigned int size = ring->size, cpu, *pos, *len;
 	struct smm_rmqueue_rec *buf;
 	unsigned long flags;
-	unsigned int i, n;
-	u64 next, end;
+	u64 newest = 0;
 
-	if (smm_no_buddy(m) || !ring->size || !ring->recs)
+	if (smm_no_buddy(m) || !size || !ring->cpus)
 		return;
-	buf = kcalloc(SMM_RING_CHUNK, sizeof(*buf), GFP_KERNEL);
-	if (!buf) {
+	buf = kvcalloc((size_t)m->nr_cpus * size, sizeof(*buf), GFP_KERNEL);
+	pos = kcalloc(m->nr_cpus, sizeof(*pos), GFP_KERNEL);
+	len = kcalloc(m->nr_cpus, sizeof(*len), GFP_KERNEL);
+	if (!buf || !pos || !len) {
 		emit(ctx, "error: out of memory\n");
-		return;
+		goto out;
 	}
 
-	smm_spin_lock_irqsave(&ring->lock, flags);
-	end = ring->seq;
-	smm_spin_unlock_irqrestore(&ring->lock, flags);
-	next = end > ring->size ? end - ring->size : 0;
+	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
+		struct smm_rmqueue_cpu_ring *cr = &ring->cpus[cpu];
+		struct smm_rmqueue_rec *dst = &buf[(size_t)cpu * size];
+		u64 i, first;
 
-	while (next < end) {
-		smm_spin_lock_irqsave(&ring->lock, flags);
-		if (ring->seq > ring->size && next < ring->seq - ring->size)
-			next = ring->seq - ring->size;
-		n = 0;
-		while (n < SMM_RING_CHUNK && next + n < end) {
-			buf[n] = ring->recs[(next + n) % ring->size];
-			n++;
-		}
-		smm_spin_unlock_irqrestore(&ring->lock, flags);
-
-		for (i = 0; i < n; i++) {
-			const struct smm_rmqueue_rec *r = &buf[i];
-
-			emit(ctx,
-			     "seq %llu pfn 0x%lx nid %d zone %s order %u current_order %u migratetype %s pcp %d\n",
-			     (unsigned long long)r->seq, r->pfn, r->nid,
-			     smm_zid_name(r->zone), r->order,
-			     r->current_order, smm_mt_name(r->migratetype),
-			     r->pcp ? 1 : 0);
-		}
-		next += n;
+		smm_spin_lock_irqsave(&cr->lock, flags);
+		first = cr->head > size ? cr->head - size : 0;
+		for (i = first; i < cr->head; i++)
+			dst[i - first] = cr->recs[i % size];
+		len[cpu] = cr->head - first;
+		smm_spin_unlock_irqrestore(&cr->lock, flags);
+		if (len[cpu] && dst[len[cpu] - 1].seq + 1 > newest)
+			newest = dst[len[cpu] - 1].seq + 1;
 	}
-	kfree(buf);
+
+	/* merge: each CPU's copy is in seq order already */
+	for (;;) {
+		const struct smm_rmqueue_rec *r = NULL;
+		unsigned int best = 0;
+
+		for (cpu = 0; cpu < m->nr_cpus; cpu++) {
+			const struct smm_rmqueue_rec *c;
+
+			if (pos[cpu] == len[cpu])
+				continue;
+			c = &buf[(size_t)cpu * size + pos[cpu]];
+			if (!r || c->seq < r->seq) {
+				r = c;
+				best = cpu;
+			}
+		}
+		if (!r)
+			break;
+		pos[best]++;
+		/* only the newest `size` of the machine */
+		if (newest > size && r->seq < newest - size)
+			continue;
+		emit(ctx,
+		     "seq %llu pfn 0x%lx nid %d zone %s order %u current_order %u migratetype %s pcp %d\n",
+		     (unsigned long long)r->seq, r->pfn, r->nid,
+		     smm_zid_name(r->zone), r->order, r->current_order,
+		     smm_mt_name(r->migratetype), r->pcp ? 1 : 0);
+	}
+out:
+	kfree(len);
+	kfree(pos);
+	kvfree(buf);
 }

@@ -102,11 +102,25 @@ struct smm_rmqueue_rec {
 	bool pcp;		/* served from a per-cpu list */
 };
 
-struct smm_rmqueue_ring {
+/*
+ * One CPU's part of the rmqueue ring: only that CPU writes it (pinned,
+ * under its own lock, uncontended), a reader copies it under the same
+ * lock. Each on cache lines of its own.
+ */
+struct smm_rmqueue_cpu_ring {
 	smm_spinlock_t lock;
-	unsigned int size;	/* entries; 0: the ring is off */
-	u64 seq;		/* events recorded so far */
+	u64 head;		/* records this CPU wrote: the next goes to head % size */
 	struct smm_rmqueue_rec *recs;
+} ____cacheline_aligned_in_smp;
+
+/*
+ * The last blocks taken off a list, per CPU; seq orders them machine-wide
+ * (an atomic, not a lock). All off, seq included, with size 0.
+ */
+struct smm_rmqueue_ring {
+	unsigned int size;	/* entries a CPU keeps, and the view shows; 0: off */
+	smm_atomic64_t seq;	/* events recorded so far */
+	struct smm_rmqueue_cpu_ring *cpus;	/* nr_cpus of them */
 };
 
 /*

@@ -1982,8 +1982,8 @@ TEST(pa_order0_from_current_order_5)
 	ASSERT_EQ(1, ev.pcp_hit[0]);
 	ASSERT_EQ(1, ev.pcp_refill);
 	/* the ring: 4 from 4, 0 from 5 (buddy), 0 from the pcp */
-	ASSERT_EQ(3, m->rmqueue_ring.seq);
-	r = &m->rmqueue_ring.recs[1];
+	ASSERT_EQ(3, smm_atomic64_read(&m->rmqueue_ring.seq));
+	r = &m->rmqueue_ring.cpus[0].recs[1];
 	ASSERT_EQ(1, r->seq);
 	ASSERT_EQ(0, r->order);
 	ASSERT_EQ(5, r->current_order);
@@ -1991,7 +1991,7 @@ TEST(pa_order0_from_current_order_5)
 	ASSERT_EQ(0x40020, r->pfn);
 	ASSERT_EQ(DMA, r->zone);
 	ASSERT_EQ(MT_MOV, r->migratetype);
-	r = &m->rmqueue_ring.recs[2];
+	r = &m->rmqueue_ring.cpus[0].recs[2];
 	ASSERT_TRUE(r->pcp);
 	ASSERT_EQ(0, r->current_order);
 	ASSERT_EQ(0x40020, r->pfn);
@@ -2017,21 +2017,24 @@ TEST(pa_ring_wraps)
 	/* ten order-4 allocations: ten buddy records, seq 0..9 */
 	for (i = 0; i < 10; i++)
 		ASSERT_TRUE(alloc(G_MOVABLE, 4, 0));
-	ASSERT_EQ(10, m->rmqueue_ring.seq);
+	ASSERT_EQ(10, smm_atomic64_read(&m->rmqueue_ring.seq));
+	ASSERT_EQ(10, m->rmqueue_ring.cpus[0].head);
+	ASSERT_EQ(0, m->rmqueue_ring.cpus[1].head);
 	for (i = 0; i < 4; i++)
-		ASSERT_EQ(6 + i, m->rmqueue_ring.recs[(6 + i) % 4].seq);
+		ASSERT_EQ(6 + i, m->rmqueue_ring.cpus[0].recs[(6 + i) % 4].seq);
 	/* each one 16 pages above the last */
-	ASSERT_EQ(m->rmqueue_ring.recs[9 % 4].pfn,
-		  m->rmqueue_ring.recs[8 % 4].pfn + 16);
+	ASSERT_EQ(m->rmqueue_ring.cpus[0].recs[9 % 4].pfn,
+		  m->rmqueue_ring.cpus[0].recs[8 % 4].pfn + 16);
 }
 
 TEST(pa_ring_off)
 {
 	std_machine();
 	ASSERT_EQ(0, m->rmqueue_ring.size);
-	ASSERT_PTR_EQ(NULL, m->rmqueue_ring.recs);
+	ASSERT_PTR_EQ(NULL, m->rmqueue_ring.cpus);
 	ASSERT_TRUE(alloc(0, 4, 0));
-	ASSERT_EQ(1, m->rmqueue_ring.seq);
+	/* off: nothing recorded, not even the sequence; the trace stays */
+	ASSERT_EQ(0, smm_atomic64_read(&m->rmqueue_ring.seq));
 	ASSERT_EQ(1, smm_trace.nr_rmqueue);
 }
 

@@ -32,6 +32,7 @@ static bool pipeline;
 
 static void free_machine(void)
 {
+	unsigned int i;
 	int nid, zid;
 
 	if (!m)
@@ -50,7 +51,10 @@ static void free_machine(void)
 		maps[nid] = NULL;
 	}
 	free(m->events);
-	free(m->rmqueue_ring.recs);
+	if (m->rmqueue_ring.cpus)
+		for (i = 0; i < m->nr_cpus; i++)
+			free(m->rmqueue_ring.cpus[i].recs);
+	free(m->rmqueue_ring.cpus);
 	free(m);
 	m = NULL;
 }
@@ -63,7 +67,6 @@ static void fresh(unsigned int nr_cpus)
 	smm_memblock_init(&m->memblock);
 	m->nr_cpus = nr_cpus;
 	m->events = calloc(nr_cpus, sizeof(*m->events));
-	smm_spin_lock_init(&m->rmqueue_ring.lock);
 	m->booted = true;
 	out.len = 0;
 	out.buf[0] = '\0';
@@ -878,14 +881,18 @@ TEST(alloc_hist_rows_per_populated_zone)
 /* The middle of every record below: node 0, ZONE_NORMAL. */
 #define NZO	" nid 0 zone Normal order "
 
-/* Record event number ring->seq the way the allocator does. */
-static void ring_push(unsigned long pfn, unsigned int order,
-		      unsigned int cur, int mt, bool pcp)
+/*
+ * Record the machine's next event on @cpu's part of the ring, the way
+ * the allocator does.
+ */
+static void ring_push_cpu(unsigned int cpu, unsigned long pfn,
+			  unsigned int order, unsigned int cur, int mt, bool pcp)
 {
 	struct smm_rmqueue_ring *r = &m->rmqueue_ring;
-	struct smm_rmqueue_rec *rec = &r->recs[r->seq % r->size];
+	struct smm_rmqueue_cpu_ring *cr = &r->cpus[cpu];
+	struct smm_rmqueue_rec *rec = &cr->recs[cr->head++ % r->size];
 
-	rec->seq = r->seq;
+	rec->seq = smm_atomic64_inc_return(&r->seq) - 1;
 	rec->pfn = pfn;
 	rec->nid = 0;
 	rec->zone = SMM_ZONE_NORMAL;
@@ -893,13 +900,26 @@ static void ring_push(unsigned long pfn, unsigned int order,
 	rec->current_order = cur;
 	rec->migratetype = mt;
 	rec->pcp = pcp;
-	r->seq++;
+}
+
+static void ring_push(unsigned long pfn, unsigned int order,
+		      unsigned int cur, int mt, bool pcp)
+{
+	ring_push_cpu(0, pfn, order, cur, mt, pcp);
 }
 
 static void ring_init(unsigned int size)
 {
+	unsigned int cpu;
+
 	m->rmqueue_ring.size = size;
-	m->rmqueue_ring.recs = calloc(size, sizeof(struct smm_rmqueue_rec));
+	m->rmqueue_ring.cpus = calloc(m->nr_cpus,
+				      sizeof(*m->rmqueue_ring.cpus));
+	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
+		smm_spin_lock_init(&m->rmqueue_ring.cpus[cpu].lock);
+		m->rmqueue_ring.cpus[cpu].recs =
+			calloc(size, sizeof(struct smm_rmqueue_rec));
+	}
 }
 
 TEST(rmqueue_trace_before_wrap)
@@ -934,6 +954,31 @@ TEST(rmqueue_trace_oldest_first_after_wrap)
 		ring_push(0x1000 + i, 0, i % 2, SMM_MIGRATE_RECLAIMABLE,
 			  i % 2);
 
+	ASSERT_STREQ(expected, show(smm_show_rmqueue_trace));
+}
+
+TEST(rmqueue_trace_merges_the_cpus)
+{
+	/*
+	 * Events 0..9 on CPUs 0 0 1 0 1 1 1 0 0 1 (each CPU keeps its last
+	 * 4): CPU 0 holds 1 3 7 8, CPU 1 holds 4 5 6 9. The machine's last
+	 * 4 are 6..9, in seq order across both CPUs; 1, 3, 4, 5 are older.
+	 */
+	static const unsigned int on[10] = { 0, 0, 1, 0, 1, 1, 1, 0, 0, 1 };
+	static const char expected[] =
+		"seq 6 pfn 0x3006" NZO "0 current_order 0 migratetype Movable pcp 1\n"
+		"seq 7 pfn 0x3007" NZO "0 current_order 0 migratetype Movable pcp 0\n"
+		"seq 8 pfn 0x3008" NZO "0 current_order 0 migratetype Movable pcp 0\n"
+		"seq 9 pfn 0x3009" NZO "0 current_order 0 migratetype Movable pcp 1\n";
+	unsigned int i;
+
+	std_machine();
+	ASSERT_EQ(2, m->nr_cpus);
+	ring_init(4);
+	for (i = 0; i < 10; i++)
+		ring_push_cpu(on[i], 0x3000 + i, 0, 0, SMM_MIGRATE_MOVABLE,
+			      on[i]);
+	ASSERT_EQ(5, m->rmqueue_ring.cpus[0].head);
 	ASSERT_STREQ(expected, show(smm_show_rmqueue_trace));
 }
 
@@ -1551,11 +1596,11 @@ TEST(pipeline_rmqueue_trace_is_the_ring_oldest_first)
 	boot_machine(SMM_UPTO_BUDDY, 16);
 	for (i = 0; i < 30; i++)
 		ASSERT_TRUE(smm_alloc_pages(m, SMM_GFP_KERNEL, i % 3, 0, NULL));
-	ASSERT_TRUE(m->rmqueue_ring.seq > 16);
+	ASSERT_TRUE(smm_atomic64_read(&m->rmqueue_ring.seq) > 16);
 
 	show(smm_show_rmqueue_trace);
 	ASSERT_EQ(16, count_lines(out.buf));
-	first = m->rmqueue_ring.seq - 16;
+	first = smm_atomic64_read(&m->rmqueue_ring.seq) - 16;
 	for (p = out.buf, i = 0; *p; p = strchr(p, '\n') + 1, i++) {
 		n = sscanf(p, "seq %llu ", &seq);
 		ASSERT_EQ(1, n);

@@ -346,22 +346,44 @@ static int smm_free_area_init_node(struct smm_machine *m,
 	return 0;
 }
 
+/* The rmqueue ring: rmqueue_trace_size records for each CPU, or off. */
 static int smm_rmqueue_ring_init(struct smm_machine *m)
 {
 	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
+	unsigned int size = m->cfg.rmqueue_trace_size, cpu;
 
-	smm_spin_lock_init(&ring->lock);
-	ring->seq = 0;
+	smm_atomic64_set(&ring->seq, 0);
 	ring->size = 0;
-	ring->recs = NULL;
-	if (!m->cfg.rmqueue_trace_size)
+	ring->cpus = NULL;
+	if (!size)
 		return 0;
-	ring->recs = kvcalloc(m->cfg.rmqueue_trace_size, sizeof(*ring->recs),
-			      GFP_KERNEL);
-	if (!ring->recs)
+	ring->cpus = kcalloc(m->nr_cpus, sizeof(*ring->cpus), GFP_KERNEL);
+	if (!ring->cpus)
 		return -ENOMEM;
-	ring->size = m->cfg.rmqueue_trace_size;
+	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
+		struct smm_rmqueue_cpu_ring *cr = &ring->cpus[cpu];
+
+		smm_spin_lock_init(&cr->lock);
+		cr->recs = kvcalloc(size, sizeof(*cr->recs), GFP_KERNEL);
+		if (!cr->recs)
+			return -ENOMEM;	/* smm_page_alloc_teardown() frees */
+	}
+	ring->size = size;
 	return 0;
+}
+
+/* Undo smm_rmqueue_ring_init(), whatever it got to. */
+static void smm_rmqueue_ring_free(struct smm_machine *m)
+{
+	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
+	unsigned int cpu;
+
+	for (cpu = 0; ring->cpus && cpu < m->nr_cpus; cpu++)
+		kvfree(ring->cpus[cpu].recs);
+	kfree(ring->cpus);
+	ring->cpus = NULL;
+	ring->size = 0;
+	smm_atomic64_set(&ring->seq, 0);
 }
 
 int smm_free_area_init(struct smm_machine *m)
@@ -752,10 +774,7 @@ void smm_page_alloc_teardown(struct smm_machine *m)
 	}
 	kvfree(m->events);
 	m->events = NULL;
-	kvfree(m->rmqueue_ring.recs);
-	m->rmqueue_ring.recs = NULL;
-	m->rmqueue_ring.size = 0;
-	m->rmqueue_ring.seq = 0;
+	smm_rmqueue_ring_free(m);
 	m->totalram_pages = 0;
 	m->min_free_kbytes = 0;
 	smm_atomic64_set(&m->verify_seq, 0);

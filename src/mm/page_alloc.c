@@ -21,8 +21,9 @@
  *
  * Locking, as v6.1: zone->lock covers the free lists, zone->nr_free_pages
  * and the pageblock bits; each (zone, CPU) pcp list has its own lock,
- * taken with the CPU pinned (smm_get_cpu()); the rmqueue ring's lock is
- * innermost. The order is pcp lock -> zone->lock -> ring lock. The
+ * taken with the CPU pinned (smm_get_cpu()); the lock of that CPU's part
+ * of the rmqueue ring is innermost. The order is pcp lock -> zone->lock
+ * -> ring lock. The
  * machine-wide verify sequence is an atomic, the once-only reports are
  * atomic exchanges. The per-cpu event counters of a CPU are only written
  * by that CPU, pinned.
@@ -91,12 +92,14 @@ void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum)
 
 /*
  * One block taken off a list: the rmqueue tracepoint and, when the ring
- * is on, the ring's oldest entry.
+ * is on, a record in this CPU's part of it (no machine-wide lock: the
+ * sequence is an atomic, the slot this CPU's own).
  */
-static void smm_record_rmqueue(struct smm_machine *m, struct smm_zone *zone,
-			       unsigned long pfn, unsigned int order,
-			       unsigned int current_order, int migratetype,
-			       bool pcp)
+static void smm_record_rmqueue(struct smm_machine *m,
+			       const struct smm_vm_events *ev,
+			       struct smm_zone *zone, unsigned long pfn,
+			       unsigned int order, unsigned int current_order,
+			       int migratetype, bool pcp)
 {
 	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
 	struct smm_rmqueue_rec rec = {
@@ -108,13 +111,17 @@ static void smm_record_rmqueue(struct smm_machine *m, struct smm_zone *zone,
 		.migratetype = migratetype,
 		.pcp = pcp,
 	};
+	struct smm_rmqueue_cpu_ring *cr;
 	unsigned long flags;
 
-	smm_spin_lock_irqsave(&ring->lock, flags);
-	rec.seq = ring->seq++;
-	if (ring->size)
-		ring->recs[rec.seq % ring->size] = rec;
-	smm_spin_unlock_irqrestore(&ring->lock, flags);
+	if (ring->size) {
+		/* the CPU's slot: its counters are m->events[slot] */
+		cr = &ring->cpus[ev - m->events];
+		rec.seq = smm_atomic64_inc_return(&ring->seq) - 1;
+		smm_spin_lock_irqsave(&cr->lock, flags);
+		cr->recs[cr->head++ % ring->size] = rec;
+		smm_spin_unlock_irqrestore(&cr->lock, flags);
+	}
 	trace_rmqueue(&rec);
 }
 
@@ -124,7 +131,7 @@ static void smm_record_pcp_hit(struct smm_machine *m, struct smm_vm_events *ev,
 			       unsigned int order, int migratetype)
 {
 	ev->pcp_hit[order]++;
-	smm_record_rmqueue(m, zone, smm_page_to_pfn(m, page), order, order,
+	smm_record_rmqueue(m, ev, zone, smm_page_to_pfn(m, page), order, order,
 			   migratetype, true);
 }
 
@@ -606,7 +613,7 @@ static struct smm_page *smm__rmqueue_smallest(struct smm_machine *m,
 		smm_set_pcppage_migratetype(page, migratetype);
 
 		ev->rmqueue[migratetype][order][current_order]++;
-		smm_record_rmqueue(m, zone, smm_page_to_pfn(m, page), order,
+		smm_record_rmqueue(m, ev, zone, smm_page_to_pfn(m, page), order,
 				   current_order, migratetype, false);
 		return page;
 	}
