@@ -19,7 +19,14 @@
 #define SMM___GFP_ZERO		0x100u
 #define SMM___GFP_THISNODE	0x200u	/* no fallback to other nodes */
 #define SMM___GFP_NOWARN	0x400u
-#define SMM___GFP_BITS		0x7ffu
+/*
+ * Fail rather than try hard: allocate_slab() asks for s->oo this way
+ * before it falls back to s->min. The shadow's allocator never reclaims
+ * or retries, so the bit changes nothing there; it is carried so that
+ * traces and callers say what the kernel says.
+ */
+#define SMM___GFP_NORETRY	0x800u
+#define SMM___GFP_BITS		0xfffu
 
 #define SMM_GFP_ZONEMASK	(SMM___GFP_DMA | SMM___GFP_HIGHMEM | \
 				 SMM___GFP_DMA32 | SMM___GFP_MOVABLE)

@@ -1539,7 +1539,7 @@ TEST(pa_alloc_invalid_requests)
 	ASSERT_EQ(~0UL, smm_trace.alloc_pages.pfn);
 	/* both mobility bits, an unknown bit, a node without memory */
 	ASSERT_PTR_EQ(NULL, alloc(G_MOVABLE | G_RECL, 0, 0));
-	ASSERT_PTR_EQ(NULL, alloc(0x800, 0, 0));
+	ASSERT_PTR_EQ(NULL, alloc(0x1000, 0, 0));
 	ASSERT_PTR_EQ(NULL, alloc(0, 0, 5));
 	ASSERT_PTR_EQ(NULL, alloc(0, 0, SMM_MAX_NUMNODES));
 	ASSERT_PTR_EQ(NULL, alloc(0, 0, -2));
