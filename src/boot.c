@@ -305,6 +305,9 @@ static int smm_boot_slab(struct smm_machine *m, smm_log_fn log, void *ctx)
 		log(ctx, "slab: kmem_cache_init failed: %d\n", ret);
 		return ret;
 	}
+	/* memblock_alloc*() from now on: slab_is_available() */
+	m->memblock.late_kzalloc_node = smm_slab_memblock_kzalloc;
+	m->memblock.late_owner = m;
 	list_for_each_entry(s, &m->slab->caches, list)
 		caches++;
 	trace_slab_state(m->slab->state, caches);

@@ -54,14 +54,30 @@ static bool smm_held_intact(const struct smm_held_obj *h)
 	return true;
 }
 
+static void smm_held_record(struct smm_machine *m, struct smm_held_obj *h,
+			    void *obj, struct smm_kmem_cache *cache,
+			    size_t size, const char *tag)
+{
+	static u64 seq;
+	phys_addr_t pa = smm_virt_to_phys(obj);
+
+	strscpy(h->tag, tag, sizeof(h->tag));
+	h->obj = obj;
+	h->cache = cache;
+	h->size = cache ? cache->object_size : size;
+	h->seq = ++seq;
+	h->nid = smm_page_nid(smm_pfn_to_page(m, PHYS_PFN(pa)));
+	smm_held_fill(h);
+	list_add_tail(&h->list, held_objs(m));
+	m->nr_held_objs++;
+}
+
 int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 			size_t size, unsigned int gfp, int nid,
 			const char *tag, unsigned long count,
 			unsigned long *done)
 {
-	static u64 seq;
 	struct smm_held_obj *h;
-	phys_addr_t pa;
 	void *obj;
 
 	for (*done = 0; *done < count; (*done)++) {
@@ -76,17 +92,21 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 			kfree(h);
 			return -ENOMEM;
 		}
-		pa = smm_virt_to_phys(obj);
-		strscpy(h->tag, tag, sizeof(h->tag));
-		h->obj = obj;
-		h->cache = cache;
-		h->size = cache ? cache->object_size : size;
-		h->seq = ++seq;
-		h->nid = smm_page_nid(smm_pfn_to_page(m, PHYS_PFN(pa)));
-		smm_held_fill(h);
-		list_add_tail(&h->list, held_objs(m));
-		m->nr_held_objs++;
+		smm_held_record(m, h, obj, cache, size, tag);
 	}
+	return 0;
+}
+
+int smm_held_slab_adopt(struct smm_machine *m, void *obj, size_t size,
+			const char *tag)
+{
+	struct smm_held_obj *h = kzalloc(sizeof(*h), GFP_KERNEL);
+
+	if (!h) {
+		smm_kfree(m, obj);
+		return -ENOMEM;
+	}
+	smm_held_record(m, h, obj, NULL, size, tag);
 	return 0;
 }
 

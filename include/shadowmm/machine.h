@@ -197,6 +197,9 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 			size_t size, unsigned int gfp, int nid,
 			const char *tag, unsigned long count,
 			unsigned long *done);
+/* Hold @obj, a kmalloc'ed object of @size (freed when that fails). */
+int smm_held_slab_adopt(struct smm_machine *m, void *obj, size_t size,
+			const char *tag);
 /*
  * Free the held objects of @tag (NULL: any) that are kmalloc's (@kmalloc)
  * or a cache's; returns how many.

@@ -247,8 +247,21 @@ static inline void *smm_get_freepointer(const struct smm_kmem_cache *s,
 	return *(void **)((char *)object + s->offset);
 }
 
+/*
+ * Objects allocated from @s: not on any free list (slabinfo's active
+ * objects also count the cpu freelists'). What destroy refuses on.
+ */
+unsigned long smm_objects_in_use(struct smm_machine *m,
+				 struct smm_kmem_cache *s);
 /* Is @obj on a free list (its slab's or a cpu's)? For check. */
 bool smm_slab_object_free(struct smm_machine *m, const void *obj);
+
+/*
+ * memblock's late_kzalloc_node callback (@owner: the machine): the
+ * kernel's kzalloc_node(size, GFP_NOWAIT, nid) branch of
+ * memblock_alloc_internal(), counted and said once in the log.
+ */
+void *smm_slab_memblock_kzalloc(void *owner, phys_addr_t size, int nid);
 
 /* The summed per-cpu counters of @s. */
 void smm_slab_stats(struct smm_machine *m, struct smm_kmem_cache *s,

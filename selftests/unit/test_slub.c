@@ -844,6 +844,159 @@ TEST(slub_check_catches_corruption)
 	ASSERT_CHECK();
 }
 
+/* ---- ctl ------------------------------------------------------------------------ */
+
+static struct smm_capture clog;
+
+static int ctl(const char *cmd)
+{
+	memset(&clog, 0, sizeof(clog));
+	return smm_ctl_exec(m, cmd, smm_capture_emit, &clog);
+}
+
+/* objects in use (slabinfo's active_objs also counts the cpu freelists) */
+static unsigned long active_objs(const char *cache)
+{
+	struct smm_kmem_cache *s = smm_find_cache(m, cache);
+
+	ASSERT_TRUE(s);
+	return smm_objects_in_use(m, s);
+}
+
+TEST(slub_ctl_cache_commands)
+{
+	std_slab_machine();
+	ASSERT_EQ(0, ctl("cache create name=foo size=100 align=16 flags=hwcache"));
+	/* hwcache: 100 > 32 -> align 64; ALIGN(104, 64) = 128 */
+	ASSERT_EQ(128, smm_find_cache(m, "foo")->size);
+	ASSERT_EQ(-EINVAL, ctl("cache create name=foo size=100"));
+	ASSERT_TRUE(strstr(clog.last, "exists"));
+	ASSERT_EQ(-EINVAL, ctl("cache create name=bar size=0"));
+	ASSERT_EQ(-EINVAL, ctl("cache create name=bar size=64 align=24"));
+	ASSERT_EQ(-EINVAL, ctl("cache create name=bar size=64 flags=dma"));
+	ASSERT_EQ(-EINVAL, ctl("cache create name=b/r size=64"));
+	ASSERT_EQ(-EINVAL, ctl("cache create name=bar size=64 align=8388608"));
+	ASSERT_EQ(0, ctl("cache create name=bar size=4194304"));
+	ASSERT_EQ(0, ctl("cache destroy name=bar"));
+	ASSERT_EQ(0, ctl("cache alloc name=foo count=40 tag=a"));
+	ASSERT_EQ(40, smm_held_slab_count(m, smm_find_cache(m, "foo")));
+	ASSERT_EQ(0, ctl("cache alloc name=foo count=3 nid=1 tag=b"));
+	ASSERT_EQ(-EINVAL, ctl("cache alloc name=foo nid=7"));
+	ASSERT_EQ(-EINVAL, ctl("cache alloc name=nope"));
+	ASSERT_EQ(-EINVAL, ctl("cache alloc name=foo gfp=dma"));
+	ASSERT_CHECK();
+	/* objects held: destroy refuses and says how many */
+	ASSERT_EQ(-EBUSY, ctl("cache destroy name=foo"));
+	ASSERT_TRUE(strstr(clog.last, "43 held"));
+	ASSERT_EQ(-EINVAL, ctl("cache destroy name=kmalloc-64"));
+	ASSERT_EQ(-EINVAL, ctl("cache destroy name=kmem_cache"));
+	ASSERT_EQ(-EINVAL, ctl("kfree tag=a"));
+	ASSERT_EQ(0, ctl("cache free tag=a"));
+	ASSERT_EQ(-EINVAL, ctl("cache free tag=a"));
+	ASSERT_EQ(-EBUSY, ctl("cache destroy name=foo"));
+	ASSERT_EQ(0, ctl("cache free tag=b"));
+	ASSERT_CHECK();
+	ASSERT_EQ(0, ctl("cache destroy name=foo"));
+	ASSERT_TRUE(!smm_find_cache(m, "foo"));
+	ASSERT_EQ(-EINVAL, ctl("cache bogus"));
+	ASSERT_EQ(-EINVAL, ctl("cache"));
+	ASSERT_CHECK();
+}
+
+TEST(slub_ctl_kmalloc_kfree)
+{
+	std_slab_machine();
+	ASSERT_EQ(0, ctl("kmalloc size=100 count=5 tag=k"));
+	ASSERT_EQ(5, active_objs("kmalloc-128"));
+	ASSERT_EQ(0, ctl("kmalloc size=100 gfp=reclaimable tag=r"));
+	ASSERT_EQ(1, active_objs("kmalloc-rcl-128"));
+	ASSERT_EQ(0, ctl("kmalloc size=20000 nid=1 gfp=zero tag=big"));
+	ASSERT_EQ(1, m->slab->large_allocs);
+	ASSERT_EQ(-EINVAL, ctl("kmalloc size=0"));
+	ASSERT_EQ(-EINVAL, ctl("kmalloc size=4194305"));
+	ASSERT_EQ(-EINVAL, ctl("kmalloc size=64 gfp=dma"));
+	ASSERT_EQ(-EINVAL, ctl("kmalloc size=64 gfp=movable"));
+	ASSERT_EQ(-EINVAL, ctl("kmalloc size=64 bogus=1"));
+	ASSERT_EQ(-EINVAL, ctl("kmalloc size=64 tag=has/slash"));
+	ASSERT_CHECK();
+	ASSERT_EQ(0, ctl("kfree tag=k"));
+	ASSERT_EQ(0, ctl("kfree tag=r"));
+	ASSERT_EQ(0, ctl("kfree tag=big"));
+	ASSERT_EQ(1, m->slab->large_frees);
+	ASSERT_EQ(-EINVAL, ctl("kfree tag=k"));
+	ASSERT_EQ(0, active_objs("kmalloc-128"));
+	ASSERT_CHECK();
+	/* held objects are forgotten by a reset; the new slab layer is clean */
+	ASSERT_EQ(0, ctl("kmalloc size=64 count=3"));
+	ASSERT_EQ(0, ctl("reset"));
+	ASSERT_EQ(0, m->nr_held_objs);
+	ASSERT_EQ(0, active_objs("kmalloc-64"));
+	ASSERT_CHECK();
+}
+
+/* Without the slab layer the slab commands say so. */
+TEST(slub_ctl_without_slab)
+{
+	std_slab_machine();
+	ASSERT_EQ(0, ctl("reset upto=memmap"));
+	ASSERT_EQ(-EINVAL, ctl("kmalloc size=64"));
+	ASSERT_TRUE(strstr(clog.last, "no slab layer"));
+	ASSERT_EQ(-EINVAL, ctl("cache create name=x size=8"));
+	ASSERT_EQ(0, ctl("reset upto=buddy"));
+	ASSERT_EQ(0, ctl("kmalloc size=64"));
+	ASSERT_EQ(0, ctl("kfree tag=ctl"));
+}
+
+/* ---- memblock after slab (seed 000) ----------------------------------------------- */
+
+/*
+ * memblock_alloc_internal() once slab is up: kzalloc_node(size,
+ * GFP_NOWAIT, nid), align and limits ignored, traced with slab=1,
+ * counted; ctl holds the object under tag memblock.
+ */
+TEST(slub_memblock_alloc_after_slab)
+{
+	struct smm_memblock_alloc_info info;
+	unsigned char *p;
+	unsigned int i;
+
+	std_slab_machine();
+	p = smm_memblock_alloc_try_nid(&m->memblock, 200, SZ_4K, 0,
+				       SMM_MEMBLOCK_ALLOC_ACCESSIBLE, 1, &info);
+	ASSERT_TRUE(p);
+	ASSERT_TRUE(info.slab);
+	ASSERT_EQ((u64)smm_virt_to_phys(p), info.base);
+	ASSERT_EQ(1, smm_trace.nr_alloc);
+	ASSERT_TRUE(smm_trace.alloc.slab);
+	ASSERT_EQ(1, m->slab->memblock_kzalloc);
+	ASSERT_TRUE(m->slab->memblock_warned);
+	ASSERT_EQ(1, smm_trace.nr_kmalloc);
+	ASSERT_EQ(1, smm_trace.kmalloc.node);
+	ASSERT_EQ(SMM___GFP_ZERO, smm_trace.kmalloc.gfp_flags);
+	ASSERT_STREQ("kmalloc-256", smm_virt_to_slab(m, p)->slab_cache->name);
+	ASSERT_EQ(1, smm_page_nid((struct smm_page *)smm_virt_to_slab(m, p)));
+	for (i = 0; i < 200; i++)
+		ASSERT_EQ(0, p[i]);
+	/* memblock.reserved did not grow: the buddy's memory, not memblock's */
+	smm_kfree(m, p);
+
+	ASSERT_EQ(0, ctl("memblock alloc size=3000 nid=0"));
+	ASSERT_TRUE(strstr(clog.last, "kzalloc_node"));
+	ASSERT_EQ(1, active_objs("kmalloc-4k"));
+	ASSERT_EQ(2, m->slab->memblock_kzalloc);
+	/* the other memblock commands stay refused */
+	ASSERT_EQ(-EBUSY, ctl("memblock reserve base=0x40000000 size=4096"));
+	ASSERT_EQ(-EBUSY, ctl("memblock free base=0x40000000 size=4096"));
+	ASSERT_CHECK();
+	ASSERT_EQ(0, ctl("kfree tag=memblock"));
+	ASSERT_EQ(0, active_objs("kmalloc-4k"));
+	ASSERT_CHECK();
+	/* without slab (upto=memmap) memblock allocates as before */
+	ASSERT_EQ(0, ctl("reset upto=memmap"));
+	ASSERT_EQ(0, ctl("memblock alloc size=3000"));
+	ASSERT_FALSE(strstr(clog.last, "kzalloc_node"));
+}
+
 /*
  * Last in the file: the machine's cpu structures are only reachable
  * through shadow memory, which LeakSanitizer does not scan.

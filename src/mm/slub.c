@@ -1576,8 +1576,8 @@ static unsigned long smm_count_freelist(struct smm_kmem_cache *s, void *p)
  * its partial slabs, the cpu slabs, their cpu freelists and the cpu
  * partial slabs (full slabs have none).
  */
-static unsigned long smm_objects_in_use(struct smm_machine *m,
-					struct smm_kmem_cache *s)
+unsigned long smm_objects_in_use(struct smm_machine *m,
+				 struct smm_kmem_cache *s)
 {
 	struct smm_kmem_cache_node *n;
 	unsigned long total = 0, nr_free = 0, flags, nflags;
@@ -1730,4 +1730,21 @@ bool smm_slab_object_free(struct smm_machine *m, const void *obj)
 	found = smm_on_freelist(s, slab->freelist, obj);
 	smm_spin_unlock_irqrestore(&n->list_lock, flags);
 	return found;
+}
+
+void *smm_slab_memblock_kzalloc(void *owner, phys_addr_t size, int nid)
+{
+	struct smm_machine *m = owner;
+	struct smm_slab_state *ss = m->slab;
+
+	if (!ss->memblock_warned) {
+		ss->memblock_warned = true;
+		pr_warn("shadowmm: memblock_alloc_internal: slab is available (v6.1: WARN_ON_ONCE), kzalloc_node(%llu, GFP_NOWAIT, %d) instead\n",
+			(unsigned long long)size, nid);
+	}
+	ss->memblock_kzalloc++;
+	if (size > SIZE_MAX)
+		return NULL;
+	/* GFP_NOWAIT is only __GFP_KSWAPD_RECLAIM: nothing in the shadow */
+	return smm_kzalloc_node(m, size, SMM_GFP_KERNEL, nid);
 }

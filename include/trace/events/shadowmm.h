@@ -62,6 +62,7 @@ TRACE_EVENT(memblock_alloc,
 			     __field(int, nid)
 			     __field(int, exact)
 			     __field(int, retried)
+			     __field(int, slab)
 			     __field(u64, base)),
 	    TP_fast_assign(__entry->size = info->size;
 			   __entry->align = info->align;
@@ -70,11 +71,12 @@ TRACE_EVENT(memblock_alloc,
 			   __entry->nid = info->nid;
 			   __entry->exact = info->exact_nid;
 			   __entry->retried = info->retried;
+			   __entry->slab = info->slab;
 			   __entry->base = info->base;),
-	    TP_printk("size=0x%llx align=0x%llx min=0x%llx max=0x%llx nid=%d exact=%d base=0x%llx retried=%d",
+	    TP_printk("size=0x%llx align=0x%llx min=0x%llx max=0x%llx nid=%d exact=%d base=0x%llx retried=%d slab=%d",
 		      __entry->size, __entry->align, __entry->min,
 		      __entry->max, __entry->nid, __entry->exact,
-		      __entry->base, __entry->retried)
+		      __entry->base, __entry->retried, __entry->slab)
 );
 
 /* smm_alloc_pages(): one per call; pfn is -1 (~0) when it failed. */
