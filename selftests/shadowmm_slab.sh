@@ -16,6 +16,8 @@
 #    objects are held, the slab/<cache>/ directory comes and goes;
 #  - memblock alloc after slab: kzalloc_node, the object in slabinfo;
 #  - check passes with objects held on both nodes;
+#  - ctl stress on every vCPU at once kmallocs and kfrees through one
+#    shared pool (objects freed on other CPUs), contents verified;
 #  - slab-orders.bt shows allocate_slab with the rmqueue that served it.
 
 DIR=$(dirname "$0")
@@ -41,7 +43,7 @@ ktap_print_header
 smm_unload
 before=$(free_kb)
 smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
-ktap_set_plan 14
+ktap_set_plan 15
 
 # --- rmmod with objects held ------------------------------------------------
 smm_ctl "kmalloc size=2048 count=500 tag=hold" &&
@@ -197,6 +199,20 @@ if smm_ctl "kfree tag=memblock" && ! smm_ctl "memblock reserve base=0 size=4096"
 	ktap_test_pass "kfree tag=memblock; memblock reserve stays refused"
 else
 	ktap_test_fail "kfree tag=memblock / memblock reserve"
+fi
+
+# --- both CPUs at once -------------------------------------------------------
+dmesg -c >/dev/null
+smm_ctl "stress ms=3000"
+dmesg | grep "stress:" | sed 's/^/# /'
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+busy=$(dmesg | grep -Ec 'stress: cpu [0-9]+: slab [1-9][0-9]* kmalloc, [1-9][0-9]* kfree')
+if dmesg | grep -Eq 'stress: slab [1-9][0-9]* kmalloc, [1-9][0-9]* kfree, [0-9]+ failed, 0 overwritten' &&
+	[ "$busy" -eq "$ncpu" ] && check_ok; then
+	ktap_test_pass "stress: kmalloc/kfree on $busy CPUs through one shared pool, no object overwritten, check OK"
+else
+	ktap_test_fail "stress on $ncpu CPUs ($busy busy)"
+	head -n 5 "$SMM_DEBUGFS/check" | sed 's/^/# /'
 fi
 
 # --- slab-orders.bt -------------------------------------------------------------------

@@ -23,7 +23,6 @@ struct smm_slab_chk {
 	/* the slabs some list or CPU names, for membership */
 	struct smm_slab **listed;
 	unsigned long nr_listed, max_listed;
-	unsigned long slabs, objects, inuse;
 };
 
 #define smm_slab_report(c, fmt, ...)					\
@@ -108,13 +107,10 @@ static void smm_slab_chk_one(struct smm_slab_chk *c, struct smm_kmem_cache *s,
 {
 	struct smm_page *page = (struct smm_page *)slab;
 	unsigned int order = smm_slab_order(s, slab);
-	unsigned long i, nr_free, nr_cpu_free = 0;
+	unsigned long i, nr_free;
 	bool listed = smm_slab_chk_listed(c, slab);
 	unsigned int cpu;
 
-	c->slabs++;
-	c->objects += slab->objects;
-	c->inuse += slab->inuse;
 	node_slabs[smm_page_nid(page)]++;
 	node_objects[smm_page_nid(page)] += slab->objects;
 
@@ -150,12 +146,10 @@ static void smm_slab_chk_one(struct smm_slab_chk *c, struct smm_kmem_cache *s,
 
 		smm_spin_lock_irqsave(&cs->lock, flags);
 		if (cs->slab == slab)
-			nr_cpu_free += smm_slab_chk_freelist(c, s, slab,
-							     cs->freelist,
-							     "cpu", pfn);
+			smm_slab_chk_freelist(c, s, slab, cs->freelist, "cpu",
+					      pfn);
 		smm_spin_unlock_irqrestore(&cs->lock, flags);
 	}
-	c->inuse -= nr_cpu_free;
 
 	if (slab->frozen && !listed)
 		smm_slab_report(c, "slab %s pfn 0x%lx: frozen but no CPU has it",
@@ -238,9 +232,6 @@ static void smm_slab_chk_cache(struct smm_slab_chk *c, struct smm_kmem_cache *s)
 	int i;
 
 	c->nr_listed = 0;
-	c->slabs = 0;
-	c->objects = 0;
-	c->inuse = 0;
 	smm_slab_chk_lists(c, s);
 	for (i = 0; i < m->nr_nodes; i++) {
 		struct smm_pglist_data *pgdat = smm_nth_pgdat(m, i);
@@ -313,7 +304,6 @@ int smm_check_slab(struct smm_machine *m, smm_emit_fn emit, void *ctx,
 		.m = m, .emit = emit, .ctx = ctx, .max_reports = max_reports,
 	};
 	struct smm_kmem_cache *s;
-	unsigned long caches = 0, slabs = 0, inuse = 0;
 
 	if (!m->slab)
 		return 0;
@@ -326,16 +316,10 @@ int smm_check_slab(struct smm_machine *m, smm_emit_fn emit, void *ctx,
 		emit(ctx, "error: out of memory\n");
 		return -ENOMEM;
 	}
-	list_for_each_entry(s, &m->slab->caches, list) {
+	list_for_each_entry(s, &m->slab->caches, list)
 		smm_slab_chk_cache(&c, s);
-		caches++;
-		slabs += c.slabs;
-		inuse += c.inuse;
-	}
 	smm_slab_chk_owners(&c);
 	c.violations += smm_held_slab_check(m, emit, ctx);
-	emit(ctx, "info: slab: %lu caches, %lu slabs, %lu objects in use\n",
-	     caches, slabs, inuse);
 	kfree(c.seen);
 	kfree(c.listed);
 	return c.violations;

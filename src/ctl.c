@@ -233,7 +233,8 @@ static int ctl_memblock_alloc(struct smm_machine *m, char **tok, int ntok,
 	if (info.slab) {
 		/* a slab object now: held, so that kfree tag=memblock frees it */
 		ret = smm_held_slab_adopt(m, ptr, size, "memblock");
-		log(ctx, "ctl: memblock alloc %llu bytes: slab is up, kzalloc_node(nid %d) gave pfn 0x%llx offset %llu\n",
+		log(ctx,
+		    "ctl: memblock alloc %llu bytes: slab is up, kzalloc_node(nid %d) gave pfn 0x%llx offset %llu\n",
 		    (unsigned long long)size, nid,
 		    (unsigned long long)PHYS_PFN(info.base),
 		    (unsigned long long)(info.base & (PAGE_SIZE - 1)));
@@ -716,7 +717,8 @@ static int parse_slab_gfp(const char *s, unsigned int *gfp, smm_log_fn log,
 		return -EINVAL;
 	}
 	if (*gfp & (SMM___GFP_DMA | SMM___GFP_DMA32 | SMM___GFP_HIGHMEM)) {
-		log(ctx, "ctl: gfp=%s: dma, dma32 and movable (highmem) are not for slab allocations\n",
+		log(ctx,
+		    "ctl: gfp=%s: dma, dma32 and movable (highmem) are not for slab allocations\n",
 		    s);
 		return -EINVAL;
 	}
