@@ -997,6 +997,19 @@ TEST(slub_memblock_alloc_after_slab)
 	ASSERT_FALSE(strstr(clog.last, "kzalloc_node"));
 }
 
+/* kmalloc_node() of a node without memory is any node's (slab_nodes) */
+TEST(slub_node_without_memory_means_any)
+{
+	void *p;
+
+	std_slab_machine();
+	p = smm_kmalloc_node(m, 64, 0, 5);
+	ASSERT_TRUE(p);
+	ASSERT_EQ(5, smm_trace.kmalloc.node);
+	smm_kfree(m, p);
+	ASSERT_CHECK();
+}
+
 /*
  * Last in the file: the machine's cpu structures are only reachable
  * through shadow memory, which LeakSanitizer does not scan.

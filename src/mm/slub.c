@@ -832,8 +832,12 @@ static void *smm___slab_alloc(struct smm_machine *m, struct smm_kmem_cache *s,
 
 	smm_stat(c, SMM_ALLOC_SLOWPATH);
 	slab = c->slab;
-	if (!slab)
+	if (!slab) {
+		/* a node without memory (slab_nodes): no constraint at all */
+		if (node != NUMA_NO_NODE && !smm_node_has_memory(m, node))
+			node = NUMA_NO_NODE;
 		goto new_slab;
+	}
 redo:
 	if (!smm_node_match(slab, node)) {
 		/* a node without memory: any node will do */
