@@ -87,6 +87,8 @@ static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 	ret = smm_machine ? smm_ctl_exec(smm_machine, buf, smm_log_printk, NULL)
 			  : -ENODEV;
 	mutex_unlock(&smm_lock);
+	/* caches may have come or gone (cache create/destroy, reset) */
+	smm_debugfs_slab_sync();
 	return ret ? ret : count;
 }
 

@@ -16,6 +16,7 @@ static struct dentry *smm_dbg_root;
 static const struct smm_dbg_view *const smm_view_tables[] = {
 	smm_memblock_views,
 	smm_vmstat_views,
+	smm_slab_views,
 };
 
 void smm_seq_emit(void *ctx, const char *fmt, ...)
@@ -123,11 +124,13 @@ void smm_debugfs_init(void)
 		for (view = smm_view_tables[i]; view->path; view++)
 			smm_create_view(view);
 	smm_create_node_dirs();
+	smm_debugfs_slab_init(smm_dbg_root);
 	debugfs_create_file("ctl", 0200, smm_dbg_root, NULL, &smm_ctl_fops);
 }
 
 void smm_debugfs_exit(void)
 {
 	debugfs_remove_recursive(smm_dbg_root);
+	smm_debugfs_slab_exit();
 	smm_dbg_root = NULL;
 }

@@ -19,6 +19,12 @@ void smm_seq_emit(void *ctx, const char *fmt, ...) __printf(2, 3);
 
 extern const struct smm_dbg_view smm_memblock_views[];
 extern const struct smm_dbg_view smm_vmstat_views[];
+extern const struct smm_dbg_view smm_slab_views[];
+
+/* slab/<cache>/ directories (debugfs/slab.c); sync without smm_lock held */
+void smm_debugfs_slab_init(struct dentry *root);
+void smm_debugfs_slab_sync(void);
+void smm_debugfs_slab_exit(void);
 extern const struct file_operations smm_ctl_fops;
 
 #endif /* _SHADOWMM_DEBUGFS_H */

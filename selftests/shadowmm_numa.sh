@@ -27,7 +27,9 @@ BT=$SMM_BPFTRACE_DIR
 OUT=/tmp/smm-numa.$$
 
 ktap_print_header
-smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
+# slab=0: numa_hit + numa_miss must count the test's allocations only
+# (kmem_cache_init()'s slabs would add theirs)
+smm_load slab=0 || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
 if [ ! -d "$SMM_DEBUGFS/node0" ] || [ ! -d "$SMM_DEBUGFS/node1" ]; then
 	on=$(smm_nodes | tr '\n' ' ')
 	smm_unload

@@ -13,6 +13,7 @@
  * and the zonelists are built (src/mm_init.c).
  */
 #include "shadowmm/machine.h"
+#include "shadowmm/trace.h"
 
 #define SMM_KERNEL_ALIGN	(2UL << 20)	/* x86 CONFIG_PHYSICAL_ALIGN */
 
@@ -289,6 +290,36 @@ static void smm_boot_log_zones(struct smm_machine *m, smm_log_fn log,
 }
 
 /*
+ * Pipeline step 8: kmem_cache_init() (mm_core_init() in v6.1's
+ * start_kernel(), right after mem_init()), traced and logged with what
+ * the bootstrap left: the two boot caches and the kmalloc caches.
+ */
+static int smm_boot_slab(struct smm_machine *m, smm_log_fn log, void *ctx)
+{
+	struct smm_kmem_cache *s;
+	unsigned int caches = 0;
+	int ret;
+
+	ret = smm_kmem_cache_init(m);
+	if (ret) {
+		log(ctx, "slab: kmem_cache_init failed: %d\n", ret);
+		return ret;
+	}
+	/* memblock_alloc*() from now on: slab_is_available() */
+	m->memblock.late_kzalloc_node = smm_slab_memblock_kzalloc;
+	m->memblock.late_owner = m;
+	list_for_each_entry(s, &m->slab->caches, list)
+		caches++;
+	trace_slab_state(m->slab->state, caches);
+	s = m->slab->kmem_cache;
+	log(ctx,
+	    "slab: state FULL, %u caches; kmem_cache %u bytes, order %u, %u a slab; min_objects %u\n",
+	    caches, s->size, smm_oo_order(s->oo), smm_oo_objects(s->oo),
+	    m->slab->min_objects);
+	return 0;
+}
+
+/*
  * Pipeline steps 4 to 6, in the kernel's boot order: the zones over the
  * memory map (free_area_init() in setup_arch()), the zonelists
  * (build_all_zonelists()), every free memblock range into the buddy
@@ -315,13 +346,17 @@ static int smm_boot_buddy(struct smm_machine *m, smm_log_fn log, void *ctx)
 	smm_init_per_zone_wmark_min(m);
 	smm_boot_log_zones(m, log, ctx);
 	log(ctx, "free_all: %lu pages\n", pages);
-	return 0;
+	if (!m->cfg.slab)
+		return 0;
+	return smm_boot_slab(m, log, ctx);
 }
 
 void smm_machine_teardown(struct smm_machine *m)
 {
 	/* ctl's held allocations name pages of the buddy going away */
 	smm_held_forget(m);
+	smm_held_slab_forget(m);
+	smm_slab_teardown(m);
 	smm_page_alloc_teardown(m);
 	smm_memblock_destroy(&m->memblock);
 	memset(m->res, 0, sizeof(m->res));

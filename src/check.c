@@ -336,7 +336,8 @@ static int smm_chk_zone(struct smm_chk *c)
  *    pages on its lists;
  *  - present_pages is what memblock.memory has in the span and
  *    managed_pages that minus what memblock.reserved holds;
- *  - and totalram_pages is the sum of managed_pages.
+ *  - and totalram_pages is the sum of managed_pages;
+ *  - then the slabs (src/check_slab.c).
  * Each zone's free lists are walked under its zone->lock, each pcp under
  * its own lock, one after the other: the buddy and pcp walks are not one
  * atomic snapshot, so a page that moves between them while allocations
@@ -350,7 +351,7 @@ int smm_check(struct smm_machine *m, smm_emit_fn emit, void *ctx)
 {
 	struct smm_chk c = { .m = m, .emit = emit, .ctx = ctx };
 	unsigned long managed = 0;
-	int i, zid;
+	int i, zid, ret;
 
 	if (smm_no_buddy(m)) {
 		emit(ctx, "info: no buddy allocator (upto=memmap): nothing to check\n");
@@ -375,6 +376,12 @@ int smm_check(struct smm_machine *m, smm_emit_fn emit, void *ctx)
 	if (m->totalram_pages != managed)
 		smm_chk_report(&c, "totalram_pages %lu, the zones manage %lu",
 			       m->totalram_pages, managed);
+
+	ret = smm_check_slab(m, emit, ctx,
+			     max(SMM_CHECK_MAX_REPORTS - c.violations, 0));
+	if (ret < 0)
+		return ret;
+	c.violations += ret;
 
 	if (c.mt_mismatch)
 		emit(ctx,

@@ -16,6 +16,12 @@
  *   verify 0|1
  *   workload seed=S ops=N
  *   stress ms=N [seed=S]
+ *   cache create name=N size=S [align=A] [flags=hwcache|reclaim]
+ *   cache destroy name=N
+ *   cache alloc name=N [count=C] [nid=N] [tag=T] [gfp=FLAG[|FLAG...]]
+ *   cache free tag=T
+ *   kmalloc size=S [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=T]
+ *   kfree tag=T
  *
  * (stress is parsed here by smm_ctl_parse_stress() and run by the module,
  * which drops its lock while the threads work.)
@@ -224,6 +230,16 @@ static int ctl_memblock_alloc(struct smm_machine *m, char **tok, int ntok,
 		    (unsigned long long)size);
 		return -ENOMEM;
 	}
+	if (info.slab) {
+		/* a slab object now: held, so that kfree tag=memblock frees it */
+		ret = smm_held_slab_adopt(m, ptr, size, "memblock");
+		log(ctx,
+		    "ctl: memblock alloc %llu bytes: slab is up, kzalloc_node(nid %d) gave pfn 0x%llx offset %llu\n",
+		    (unsigned long long)size, nid,
+		    (unsigned long long)PHYS_PFN(info.base),
+		    (unsigned long long)(info.base & (PAGE_SIZE - 1)));
+		return ret;
+	}
 	log(ctx, "ctl: memblock alloc %llu bytes at 0x%016llx%s\n",
 	    (unsigned long long)size, (unsigned long long)info.base,
 	    info.retried ? " (retried without min)" : "");
@@ -323,7 +339,8 @@ ctl_memblock(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	 * After memblock_free_all() the buddy allocator owns every free
 	 * byte: memblock may no longer hand any out or take any back.
 	 */
-	if (m->cfg.upto == SMM_UPTO_BUDDY && strcmp(tok[0], "set")) {
+	if (m->cfg.upto == SMM_UPTO_BUDDY && strcmp(tok[0], "set") &&
+	    !(smm_slab_is_available(m) && !strcmp(tok[0], "alloc"))) {
 		log(ctx, "ctl: memblock gave its memory to the buddy (reset upto=memmap)\n");
 		return -EBUSY;
 	}
@@ -660,6 +677,322 @@ ctl_buddy(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	return 0;
 }
 
+/* ---- the slab layer ------------------------------------------------------- */
+
+static int need_slab(struct smm_machine *m, smm_log_fn log, void *ctx)
+{
+	if (m->booted && m->cfg.upto == SMM_UPTO_BUDDY &&
+	    smm_slab_is_available(m))
+		return 0;
+	log(ctx, "ctl: no slab layer (load with slab=1, reset upto=buddy)\n");
+	return -EINVAL;
+}
+
+/* Cache names as the kernel's: [A-Za-z0-9_.:-], shorter than the field. */
+static bool valid_cache_name(const char *t)
+{
+	size_t n = 0;
+
+	for (; t[n]; n++)
+		if (!((t[n] >= 'a' && t[n] <= 'z') || (t[n] >= 'A' && t[n] <= 'Z') ||
+		      (t[n] >= '0' && t[n] <= '9') || t[n] == '_' ||
+		      t[n] == '-' || t[n] == '.' || t[n] == ':'))
+			return false;
+	return n > 0 && n < SMM_SLAB_NAME_LEN;
+}
+
+/* "hwcache|reclaim": SLAB_HWCACHE_ALIGN, SLAB_RECLAIM_ACCOUNT */
+static int parse_slab_flags(const char *s, unsigned int *flags)
+{
+	size_t len;
+
+	*flags = 0;
+	for (;;) {
+		len = strcspn(s, "|");
+		if (len == 7 && !strncmp(s, "hwcache", 7))
+			*flags |= SMM_SLAB_HWCACHE_ALIGN;
+		else if (len == 7 && !strncmp(s, "reclaim", 7))
+			*flags |= SMM_SLAB_RECLAIM_ACCOUNT;
+		else
+			return -EINVAL;
+		if (!s[len])
+			return 0;
+		s += len + 1;
+	}
+}
+
+/*
+ * A slab allocation's gfp: what kmalloc and kmem_cache_alloc accept.
+ * dma (no dma-kmalloc-* caches here) and dma32 / highmem (the kernel's
+ * GFP_SLAB_BUG_MASK, "movable" includes highmem) are refused.
+ */
+static int parse_slab_gfp(const char *s, unsigned int *gfp, smm_log_fn log,
+			  void *ctx)
+{
+	if (parse_gfp(s, gfp)) {
+		log(ctx, "ctl: bad gfp=%s\n", s);
+		return -EINVAL;
+	}
+	if (*gfp & (SMM___GFP_DMA | SMM___GFP_DMA32 | SMM___GFP_HIGHMEM)) {
+		log(ctx,
+		    "ctl: gfp=%s: dma, dma32 and movable (highmem) are not for slab allocations\n",
+		    s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int parse_count_nid_tag(struct smm_machine *m, struct smm_ctl_arg *count,
+			       struct smm_ctl_arg *nid, struct smm_ctl_arg *tag,
+			       unsigned long *c, int *n, const char **t,
+			       smm_log_fn log, void *ctx)
+{
+	*c = count->seen ? count->val : 1;
+	if (!*c || *c > (1UL << 20)) {
+		log(ctx, "ctl: count is 1..1048576\n");
+		return -EINVAL;
+	}
+	if (nid->seen && !smm_node_present(m, nid->val)) {
+		log(ctx, "ctl: nid=%llu is not a shadow node\n",
+		    (unsigned long long)nid->val);
+		return -EINVAL;
+	}
+	*n = nid->seen ? (int)nid->val : NUMA_NO_NODE;
+	*t = "ctl";
+	if (tag->seen) {
+		if (!valid_tag(tag->str)) {
+			log(ctx, "ctl: tag is 1-%d of [A-Za-z0-9_-]\n",
+			    SMM_TAG_LEN - 1);
+			return -EINVAL;
+		}
+		*t = tag->str;
+	}
+	return 0;
+}
+
+static int ctl_cache_create(struct smm_machine *m, char **tok, int ntok,
+			    smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "name", .is_str = true }, { .key = "size" },
+		{ .key = "align" }, { .key = "flags", .is_str = true },
+	};
+	unsigned int flags = 0;
+	struct smm_kmem_cache *s;
+	u64 size, align;
+	int ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (!args[0].seen || !valid_cache_name(args[0].str)) {
+		log(ctx, "ctl: cache create needs name= of 1-%d [A-Za-z0-9_.:-]\n",
+		    SMM_SLAB_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	if (smm_find_cache(m, args[0].str)) {
+		log(ctx, "ctl: cache %s exists\n", args[0].str);
+		return -EINVAL;
+	}
+	size = args[1].val;
+	align = args[2].val;
+	if (!args[1].seen || !size || size > SMM_KMALLOC_MAX_SIZE) {
+		log(ctx, "ctl: cache create needs size=1..%lu\n",
+		    (unsigned long)SMM_KMALLOC_MAX_SIZE);
+		return -EINVAL;
+	}
+	if (align && (!is_power_of_2(align) || align > SMM_KMALLOC_MAX_SIZE)) {
+		log(ctx, "ctl: align is 0 or a power of two up to %lu\n",
+		    (unsigned long)SMM_KMALLOC_MAX_SIZE);
+		return -EINVAL;
+	}
+	/* so ALIGN(size, align) <= KMALLOC_MAX_SIZE: one object an order-10 slab */
+	if (args[3].seen && parse_slab_flags(args[3].str, &flags)) {
+		log(ctx, "ctl: flags is hwcache, reclaim or hwcache|reclaim\n");
+		return -EINVAL;
+	}
+	s = smm_kmem_cache_create(m, args[0].str, size, align, flags);
+	if (!s) {
+		log(ctx, "ctl: kmem_cache_create(%s) failed\n", args[0].str);
+		return -ENOMEM;
+	}
+	log(ctx, "ctl: cache %s: object_size %u size %u align %u order %u objects %u\n",
+	    s->name, s->object_size, s->size, s->align, smm_oo_order(s->oo),
+	    smm_oo_objects(s->oo));
+	return 0;
+}
+
+/* The cache named by name=, which ctl may use (not kmalloc's, not boot's). */
+static int ctl_find_cache(struct smm_machine *m, struct smm_ctl_arg *name,
+			  bool for_destroy, struct smm_kmem_cache **ret,
+			  smm_log_fn log, void *ctx)
+{
+	struct smm_kmem_cache *s;
+
+	if (!name->seen) {
+		log(ctx, "ctl: cache needs name=\n");
+		return -EINVAL;
+	}
+	s = smm_find_cache(m, name->str);
+	if (!s) {
+		log(ctx, "ctl: no cache %s\n", name->str);
+		return -EINVAL;
+	}
+	if (for_destroy && (s->flags & SMM_SLAB_KMALLOC || s->refcount < 0 ||
+			    s == m->slab->kmem_cache ||
+			    s == m->slab->kmem_cache_node)) {
+		log(ctx, "ctl: %s is the slab layer's own cache\n", s->name);
+		return -EINVAL;
+	}
+	*ret = s;
+	return 0;
+}
+
+static int ctl_cache_destroy(struct smm_machine *m, char **tok, int ntok,
+			     smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = { { .key = "name", .is_str = true } };
+	struct smm_kmem_cache *s;
+	char name[SMM_SLAB_NAME_LEN];
+	int ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	ret = ctl_find_cache(m, &args[0], true, &s, log, ctx);
+	if (ret)
+		return ret;
+	strscpy(name, s->name, sizeof(name));
+	ret = smm_kmem_cache_destroy(m, s);
+	if (ret)
+		log(ctx, "ctl: cache %s still has %lu held object(s): nothing changed\n",
+		    name, smm_held_slab_count(m, s));
+	else
+		log(ctx, "ctl: cache %s destroyed\n", name);
+	return ret;
+}
+
+static int ctl_cache_alloc(struct smm_machine *m, char **tok, int ntok,
+			   smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "name", .is_str = true }, { .key = "count" },
+		{ .key = "nid" }, { .key = "tag", .is_str = true },
+		{ .key = "gfp", .is_str = true },
+	};
+	unsigned int gfp = SMM_GFP_KERNEL;
+	struct smm_kmem_cache *s;
+	unsigned long count, done;
+	const char *tag;
+	int nid, ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	ret = ctl_find_cache(m, &args[0], false, &s, log, ctx);
+	if (ret)
+		return ret;
+	ret = parse_count_nid_tag(m, &args[1], &args[2], &args[3], &count,
+				  &nid, &tag, log, ctx);
+	if (ret)
+		return ret;
+	if (args[4].seen && parse_slab_gfp(args[4].str, &gfp, log, ctx))
+		return -EINVAL;
+	ret = smm_held_slab_alloc(m, s, 0, gfp, nid, tag, count, &done);
+	log(ctx, "ctl: cache alloc %s: %lu of %lu allocated (tag %s)\n",
+	    s->name, done, count, tag);
+	return ret;
+}
+
+/* cache free tag=T / kfree tag=T */
+static int ctl_slab_free(struct smm_machine *m, bool kmalloc, char **tok,
+			 int ntok, smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = { { .key = "tag", .is_str = true } };
+	unsigned long n;
+	int ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (!args[0].seen || !valid_tag(args[0].str)) {
+		log(ctx, "ctl: %s needs tag=\n", kmalloc ? "kfree" : "cache free");
+		return -EINVAL;
+	}
+	n = smm_held_slab_free(m, args[0].str, kmalloc);
+	if (!n) {
+		log(ctx, "ctl: %s: no %s object is held under tag=%s\n",
+		    kmalloc ? "kfree" : "cache free",
+		    kmalloc ? "kmalloc" : "cache", args[0].str);
+		return -EINVAL;
+	}
+	log(ctx, "ctl: freed %lu object(s)\n", n);
+	return 0;
+}
+
+static int ctl_kmalloc(struct smm_machine *m, char **tok, int ntok,
+		       smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "size" }, { .key = "count" }, { .key = "nid" },
+		{ .key = "tag", .is_str = true }, { .key = "gfp", .is_str = true },
+	};
+	unsigned int gfp = SMM_GFP_KERNEL;
+	unsigned long count, done;
+	const char *tag;
+	int nid, ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	/* kmalloc(0) is ZERO_SIZE_PTR: nothing to hold */
+	if (!args[0].seen || !args[0].val ||
+	    args[0].val > SMM_KMALLOC_MAX_SIZE) {
+		log(ctx, "ctl: kmalloc needs size=1..%lu\n",
+		    (unsigned long)SMM_KMALLOC_MAX_SIZE);
+		return -EINVAL;
+	}
+	ret = parse_count_nid_tag(m, &args[1], &args[2], &args[3], &count,
+				  &nid, &tag, log, ctx);
+	if (ret)
+		return ret;
+	if (args[4].seen && parse_slab_gfp(args[4].str, &gfp, log, ctx))
+		return -EINVAL;
+	ret = smm_held_slab_alloc(m, NULL, args[0].val, gfp, nid, tag, count,
+				  &done);
+	log(ctx, "ctl: kmalloc size=%llu: %lu of %lu allocated (tag %s)\n",
+	    (unsigned long long)args[0].val, done, count, tag);
+	return ret;
+}
+
+static noinline_for_stack int
+ctl_slab(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
+	 void *ctx)
+{
+	int ret = need_slab(m, log, ctx);
+
+	if (ret)
+		return ret;
+	if (!strcmp(tok[0], "kmalloc"))
+		return ctl_kmalloc(m, tok + 1, ntok - 1, log, ctx);
+	if (!strcmp(tok[0], "kfree"))
+		return ctl_slab_free(m, true, tok + 1, ntok - 1, log, ctx);
+	if (ntok < 2) {
+		log(ctx, "ctl: cache create|destroy|alloc|free\n");
+		return -EINVAL;
+	}
+	if (!strcmp(tok[1], "create"))
+		return ctl_cache_create(m, tok + 2, ntok - 2, log, ctx);
+	if (!strcmp(tok[1], "destroy"))
+		return ctl_cache_destroy(m, tok + 2, ntok - 2, log, ctx);
+	if (!strcmp(tok[1], "alloc"))
+		return ctl_cache_alloc(m, tok + 2, ntok - 2, log, ctx);
+	if (!strcmp(tok[1], "free"))
+		return ctl_slab_free(m, false, tok + 2, ntok - 2, log, ctx);
+	log(ctx, "ctl: unknown cache command '%s'\n", tok[1]);
+	return -EINVAL;
+}
+
 /* Split @buf in place on blanks; returns the token count or -EINVAL. */
 static int tokenize(char *buf, char **tok)
 {
@@ -758,6 +1091,9 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 	    !strcmp(tok[0], "drain") || !strcmp(tok[0], "verify") ||
 	    !strcmp(tok[0], "workload") || !strcmp(tok[0], "policy"))
 		return ctl_buddy(m, tok, ntok, log, ctx);
+	if (!strcmp(tok[0], "cache") || !strcmp(tok[0], "kmalloc") ||
+	    !strcmp(tok[0], "kfree"))
+		return ctl_slab(m, tok, ntok, log, ctx);
 	if (!strcmp(tok[0], "stress")) {
 		/* smm_ctl_parse_stress() and the module's threads run it */
 		log(ctx, "ctl: stress runs only in the module\n");

@@ -21,7 +21,14 @@
 #define SMM___GFP_NOWARN	0x400u
 #define SMM___GFP_DIRECT_RECLAIM 0x800u	/* may block, reclaim, compact */
 #define SMM___GFP_KSWAPD_RECLAIM 0x1000u /* may wake kswapd */
-#define SMM___GFP_BITS		0x1fffu
+/*
+ * Fail rather than try hard: allocate_slab() asks for s->oo this way
+ * before it falls back to s->min. The shadow's allocator never reclaims
+ * or retries, so the bit changes nothing there; it is carried so that
+ * traces and callers say what the kernel says.
+ */
+#define SMM___GFP_NORETRY	0x2000u
+#define SMM___GFP_BITS		0x3fffu
 
 #define SMM___GFP_RECLAIM	(SMM___GFP_DIRECT_RECLAIM | SMM___GFP_KSWAPD_RECLAIM)
 

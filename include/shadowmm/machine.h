@@ -12,6 +12,7 @@
 #include "mmzone.h"
 #include "page_alloc.h"
 #include "mempolicy.h"
+#include "slab.h"
 
 #define SMM_MAX_CHUNKS		512
 
@@ -56,6 +57,12 @@ struct smm_boot_config {
 	enum smm_upto upto;
 	/* nodes=: 0, the real nodes; else that many fake nodes (numa=fake) */
 	unsigned int fake_nodes;
+	/*
+	 * slab=: kmem_cache_init() after the buddy allocator (the module's
+	 * default; the host tests of the buddy leave it off so that their
+	 * exact page counts stay the buddy's own)
+	 */
+	bool slab;
 };
 
 /* Where smm_boot() placed a simulated reservation (size 0: none). */
@@ -114,6 +121,12 @@ struct smm_machine {
 	unsigned long nr_held;
 	/* A stress run is going on: reset and memblock commands must wait. */
 	bool busy;
+
+	/* Stage 3: the slab layer (src/mm/slub.c), NULL until it is up. */
+	struct smm_slab_state *slab;
+	/* Objects held through ctl (held_slab.c), like held above. */
+	struct list_head held_objs;
+	unsigned long nr_held_objs;
 };
 
 #define SMM_TAG_LEN	16
@@ -176,5 +189,30 @@ unsigned long smm_held_free(struct smm_machine *m, const char *tag,
 /* Forget every record without freeing (the buddy is being rebuilt). */
 void smm_held_forget(struct smm_machine *m);
 void smm_show_allocations(struct smm_machine *m, smm_log_fn emit, void *ctx);
+
+/*
+ * held_slab.c: objects allocated through ctl (`cache alloc`, `kmalloc`).
+ * @cache NULL: kmalloc of @size; else kmem_cache_alloc of @cache.
+ */
+int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
+			size_t size, unsigned int gfp, int nid,
+			const char *tag, unsigned long count,
+			unsigned long *done);
+/* Hold @obj, a kmalloc'ed object of @size (freed when that fails). */
+int smm_held_slab_adopt(struct smm_machine *m, void *obj, size_t size,
+			const char *tag);
+/*
+ * Free the held objects of @tag (NULL: any) that are kmalloc's (@kmalloc)
+ * or a cache's; returns how many.
+ */
+unsigned long smm_held_slab_free(struct smm_machine *m, const char *tag,
+				 bool kmalloc);
+/* Held objects of cache @s (destroy must refuse while there are). */
+unsigned long smm_held_slab_count(struct smm_machine *m,
+				  const struct smm_kmem_cache *s);
+void smm_held_slab_forget(struct smm_machine *m);
+/* check: the held objects against the slabs; returns the violations. */
+int smm_held_slab_check(struct smm_machine *m, smm_emit_fn emit, void *ctx);
+void smm_show_held_objects(struct smm_machine *m, smm_log_fn emit, void *ctx);
 
 #endif /* _SHADOWMM_MACHINE_H */

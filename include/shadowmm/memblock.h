@@ -57,6 +57,15 @@ struct smm_memblock {
 	bool movable_node;
 	struct smm_memblock_region memory_init_regions[SMM_INIT_MEMBLOCK_REGIONS];
 	struct smm_memblock_region reserved_init_regions[SMM_INIT_MEMBLOCK_REGIONS];
+	/*
+	 * slab_is_available() and kzalloc_node() for memblock_alloc_internal():
+	 * memblock.c sees only @mb, so the machine that owns it sets this
+	 * callback (and its @late_owner) once its slab layer is up. NULL
+	 * before that and after smm_memblock_init()/destroy().
+	 */
+	void *(*late_kzalloc_node)(void *late_owner, phys_addr_t size,
+				   int nid);
+	void *late_owner;
 };
 
 /*
@@ -70,6 +79,8 @@ struct smm_memblock_alloc_info {
 	bool exact_nid;
 	phys_addr_t base;
 	bool retried;
+	/* served by kzalloc_node(): slab was up (base: the object's address) */
+	bool slab;
 };
 
 void smm_memblock_init(struct smm_memblock *mb);

@@ -86,6 +86,11 @@ enum smm_pageflags {
 	 * user put on an LRU list, counted by move_freepages_block()
 	 */
 	SMM_PG_lru,
+	/*
+	 * the head of a slab: the page is struct smm_slab (slab.h) until the
+	 * slab goes back; tails point at it (compound_head, lru.next | 1)
+	 */
+	SMM_PG_slab,
 	SMM_NR_PAGEFLAGS
 };
 

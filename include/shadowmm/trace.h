@@ -40,6 +40,18 @@ void trace_watermark_fail(int nid, int zone, unsigned int order,
 void trace_free_all(int nid, int zone, unsigned long pages);
 void trace_zonelist_fallback(int preferred_nid, int preferred_zone, int nid,
 			     int zone, unsigned int order, int reason);
+
+/* Stage 3: the slab layer (phys 0: a failed allocation) */
+void trace_kmem_cache_alloc(const char *name, u64 phys, size_t bytes_req,
+			    size_t bytes_alloc, unsigned int gfp_flags,
+			    int node);
+void trace_kmalloc(const char *name, u64 phys, size_t bytes_req,
+		   size_t bytes_alloc, unsigned int gfp_flags, int node);
+void trace_kmem_cache_free(const char *name, u64 phys);
+void trace_kfree(const char *name, u64 phys);
+void trace_allocate_slab(const char *name, unsigned int order,
+			 unsigned int got, unsigned int objects, int nid);
+void trace_slab_state(int state, unsigned int caches);
 #endif
 
 #endif /* _SHADOWMM_TRACE_H */

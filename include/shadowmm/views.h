@@ -39,5 +39,20 @@ void smm_show_zonelist_fallback(struct smm_machine *m, smm_emit_fn emit,
  * "FAILED: N violation(s)". Returns N, or -ENOMEM.
  */
 int smm_check(struct smm_machine *m, smm_emit_fn emit, void *ctx);
+/*
+ * The slab half of check (src/check_slab.c): every slab of every cache
+ * through the memory map, against the lists and counters; at most
+ * @max_reports lines. Returns the violations, or -ENOMEM.
+ */
+int smm_check_slab(struct smm_machine *m, smm_emit_fn emit, void *ctx,
+		   int max_reports);
+
+/* /proc/slabinfo 2.1 (slabinfo_show()), newest cache first. */
+void smm_show_slabinfo(struct smm_machine *m, smm_emit_fn emit, void *ctx);
+/* One cache's /sys/kernel/slab/<cache>/<attr> value, one line. */
+int smm_show_slab_attr(struct smm_machine *m, const char *cache,
+		       const char *attr, smm_emit_fn emit, void *ctx);
+/* The names smm_show_slab_attr() knows, NULL-terminated. */
+extern const char *const smm_slab_attr_names[];
 
 #endif /* _SHADOWMM_VIEWS_H */

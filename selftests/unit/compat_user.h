@@ -15,6 +15,7 @@
 #include <string.h>
 #include <errno.h>
 #include <limits.h>
+#include <assert.h>	/* static_assert(expr, msg) */
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -152,6 +153,8 @@ struct list_head {
 	struct list_head *next, *prev;
 };
 
+#define LIST_HEAD(name)	struct list_head name = { &(name), &(name) }
+
 static inline void INIT_LIST_HEAD(struct list_head *h)
 {
 	h->next = h;
@@ -204,6 +207,8 @@ static inline bool list_empty(const struct list_head *h)
 
 #define list_entry(ptr, type, member)	container_of(ptr, type, member)
 #define list_first_entry(h, type, member) list_entry((h)->next, type, member)
+#define list_next_entry(pos, member) \
+	list_entry((pos)->member.next, __typeof__(*(pos)), member)
 #define list_last_entry(h, type, member) list_entry((h)->prev, type, member)
 #define list_first_entry_or_null(h, type, member) \
 	(list_empty(h) ? NULL : list_first_entry(h, type, member))

@@ -432,3 +432,80 @@ void smm_test_add_chunk(struct smm_machine *m, phys_addr_t base,
 	c->nr_pages = PHYS_PFN(size);
 	c->nid = nid;
 }
+
+static void smm_record_kmem_alloc(unsigned int *nr, char *dst,
+				  const char *name, u64 phys)
+{
+	(*nr)++;
+	snprintf(dst, 32, "%s", name);
+	(void)phys;
+}
+
+void trace_kmem_cache_alloc(const char *name, u64 phys, size_t bytes_req,
+			    size_t bytes_alloc, unsigned int gfp_flags,
+			    int node)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_record_kmem_alloc(&smm_trace.nr_kmem_cache_alloc,
+			      smm_trace.kmem_cache_alloc.name, name, phys);
+	smm_trace.kmem_cache_alloc.phys = phys;
+	smm_trace.kmem_cache_alloc.bytes_req = bytes_req;
+	smm_trace.kmem_cache_alloc.bytes_alloc = bytes_alloc;
+	smm_trace.kmem_cache_alloc.gfp_flags = gfp_flags;
+	smm_trace.kmem_cache_alloc.node = node;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_kmalloc(const char *name, u64 phys, size_t bytes_req,
+		   size_t bytes_alloc, unsigned int gfp_flags, int node)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_record_kmem_alloc(&smm_trace.nr_kmalloc, smm_trace.kmalloc.name,
+			      name, phys);
+	smm_trace.kmalloc.phys = phys;
+	smm_trace.kmalloc.bytes_req = bytes_req;
+	smm_trace.kmalloc.bytes_alloc = bytes_alloc;
+	smm_trace.kmalloc.gfp_flags = gfp_flags;
+	smm_trace.kmalloc.node = node;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_kmem_cache_free(const char *name, u64 phys)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_kmem_cache_free++;
+	snprintf(smm_trace.kmem_cache_free.name, 32, "%s", name);
+	smm_trace.kmem_cache_free.phys = phys;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_kfree(const char *name, u64 phys)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_kfree++;
+	snprintf(smm_trace.kfree.name, 32, "%s", name);
+	smm_trace.kfree.phys = phys;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_allocate_slab(const char *name, unsigned int order,
+			 unsigned int got, unsigned int objects, int nid)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_allocate_slab++;
+	snprintf(smm_trace.allocate_slab.name, 32, "%s", name);
+	smm_trace.allocate_slab.order = order;
+	smm_trace.allocate_slab.got = got;
+	smm_trace.allocate_slab.objects = objects;
+	smm_trace.allocate_slab.nid = nid;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_slab_state(int state, unsigned int caches)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_slab_state++;
+	smm_trace.slab_state = state;
+	(void)caches;
+	pthread_mutex_unlock(&trace_lock);
+}

@@ -134,6 +134,27 @@ struct smm_trace_log {
 		unsigned int order;
 		int reason;
 	} zonelist_fallback;
+
+	/* stage 3: the slab layer's events (names copied, bounded) */
+	unsigned int nr_kmem_cache_alloc, nr_kmalloc, nr_kmem_cache_free;
+	unsigned int nr_kfree, nr_allocate_slab, nr_slab_state;
+	struct {
+		char name[32];
+		u64 phys;
+		size_t bytes_req, bytes_alloc;
+		unsigned int gfp_flags;
+		int node;
+	} kmem_cache_alloc, kmalloc;
+	struct {
+		char name[32];
+		u64 phys;
+	} kmem_cache_free, kfree;
+	struct {
+		char name[32];
+		unsigned int order, got, objects;
+		int nid;
+	} allocate_slab;
+	int slab_state;
 };
 
 extern struct smm_trace_log smm_trace;

@@ -50,6 +50,10 @@ static char *upto = "buddy";
 module_param(upto, charp, 0444);
 MODULE_PARM_DESC(upto, "How far insmod runs the pipeline: memmap (memblock stays in charge) or buddy (default)");
 
+static bool slab = true;
+module_param(slab, bool, 0444);
+MODULE_PARM_DESC(slab, "Bootstrap the slab layer (kmem_cache_init) after the buddy allocator (default 1)");
+
 static char *zone_layout = "scaled";
 module_param(zone_layout, charp, 0444);
 MODULE_PARM_DESC(zone_layout, "scaled (default: every zone on every node) or real (the real DMA/DMA32/Normal boundaries)");
@@ -141,6 +145,7 @@ static int smm_parse_stage2_params(struct smm_boot_config *cfg)
 		return -EINVAL;
 	}
 	cfg->upto = v;
+	cfg->slab = slab;
 	if (!strcmp(zone_layout, "scaled")) {
 		cfg->zone_layout = SMM_ZONE_LAYOUT_SCALED;
 	} else if (!strcmp(zone_layout, "real")) {

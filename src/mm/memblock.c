@@ -986,9 +986,21 @@ static void *smm_alloc_internal(struct smm_memblock *mb, phys_addr_t size,
 	phys_addr_t alloc;
 
 	/*
-	 * The kernel falls back to kzalloc_node() once slab is up; the shadow
-	 * memblock is done with by then, so that branch has no equivalent.
+	 * Once slab is up memblock may already be gone: the kernel warns
+	 * once (WARN_ON_ONCE(slab_is_available())) and hands the request to
+	 * kzalloc_node(size, GFP_NOWAIT, nid), ignoring align and limits.
+	 * The callback says so once in the log (no host WARN) and counts.
 	 */
+	if (mb->late_kzalloc_node) {
+		void *ptr = mb->late_kzalloc_node(mb->late_owner, size, nid);
+
+		local.slab = true;
+		local.base = ptr ? smm_virt_to_phys(ptr) : 0;
+		trace_memblock_alloc(&local);
+		if (info)
+			*info = local;
+		return ptr;
+	}
 	if (max_addr > mb->current_limit)
 		max_addr = mb->current_limit;
 
@@ -1255,6 +1267,8 @@ void smm_memblock_init(struct smm_memblock *mb)
 	mb->current_limit = SMM_MEMBLOCK_ALLOC_ANYWHERE;
 	mb->can_resize = false;
 	mb->movable_node = false;
+	mb->late_kzalloc_node = NULL;
+	mb->late_owner = NULL;
 }
 
 /*

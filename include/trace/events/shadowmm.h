@@ -62,6 +62,7 @@ TRACE_EVENT(memblock_alloc,
 			     __field(int, nid)
 			     __field(int, exact)
 			     __field(int, retried)
+			     __field(int, slab)
 			     __field(u64, base)),
 	    TP_fast_assign(__entry->size = info->size;
 			   __entry->align = info->align;
@@ -70,11 +71,12 @@ TRACE_EVENT(memblock_alloc,
 			   __entry->nid = info->nid;
 			   __entry->exact = info->exact_nid;
 			   __entry->retried = info->retried;
+			   __entry->slab = info->slab;
 			   __entry->base = info->base;),
-	    TP_printk("size=0x%llx align=0x%llx min=0x%llx max=0x%llx nid=%d exact=%d base=0x%llx retried=%d",
+	    TP_printk("size=0x%llx align=0x%llx min=0x%llx max=0x%llx nid=%d exact=%d base=0x%llx retried=%d slab=%d",
 		      __entry->size, __entry->align, __entry->min,
 		      __entry->max, __entry->nid, __entry->exact,
-		      __entry->base, __entry->retried)
+		      __entry->base, __entry->retried, __entry->slab)
 );
 
 /* smm_alloc_pages(): one per call; pfn is -1 (~0) when it failed. */
@@ -266,6 +268,104 @@ TRACE_EVENT(zonelist_fallback,
 		      __print_symbolic(__entry->reason,
 				       { SMM_ZLF_WATERMARK, "watermark" },
 				       { SMM_ZLF_EMPTY, "empty" }))
+);
+
+/*
+ * The slab layer's events under the kernel's kmem names and fields
+ * (include/trace/events/kmem.h of v6.1), with the cache's name added and
+ * the object's physical address in place of the pointer (phys; 0 when
+ * the allocation failed). node is the node asked for (-1: any).
+ */
+DECLARE_EVENT_CLASS(smm_kmem_alloc,
+		    TP_PROTO(const char *name, u64 phys, size_t bytes_req,
+			     size_t bytes_alloc, unsigned int gfp_flags,
+			     int node),
+		    TP_ARGS(name, phys, bytes_req, bytes_alloc, gfp_flags,
+			    node),
+		    TP_STRUCT__entry(__string(name, name)
+				     __field(u64, phys)
+				     __field(size_t, bytes_req)
+				     __field(size_t, bytes_alloc)
+				     __field(unsigned int, gfp_flags)
+				     __field(int, node)),
+		    TP_fast_assign(__assign_str(name, name);
+				   __entry->phys = phys;
+				   __entry->bytes_req = bytes_req;
+				   __entry->bytes_alloc = bytes_alloc;
+				   __entry->gfp_flags = gfp_flags;
+				   __entry->node = node;),
+		    TP_printk("name=%s phys=0x%llx bytes_req=%zu bytes_alloc=%zu gfp_flags=0x%x node=%d",
+			      __get_str(name), __entry->phys,
+			      __entry->bytes_req, __entry->bytes_alloc,
+			      __entry->gfp_flags, __entry->node)
+);
+
+DEFINE_EVENT(smm_kmem_alloc, kmem_cache_alloc,
+	     TP_PROTO(const char *name, u64 phys, size_t bytes_req,
+		      size_t bytes_alloc, unsigned int gfp_flags, int node),
+	     TP_ARGS(name, phys, bytes_req, bytes_alloc, gfp_flags, node)
+);
+
+DEFINE_EVENT(smm_kmem_alloc, kmalloc,
+	     TP_PROTO(const char *name, u64 phys, size_t bytes_req,
+		      size_t bytes_alloc, unsigned int gfp_flags, int node),
+	     TP_ARGS(name, phys, bytes_req, bytes_alloc, gfp_flags, node)
+);
+
+DECLARE_EVENT_CLASS(smm_kmem_free,
+		    TP_PROTO(const char *name, u64 phys),
+		    TP_ARGS(name, phys),
+		    TP_STRUCT__entry(__string(name, name)
+				     __field(u64, phys)),
+		    TP_fast_assign(__assign_str(name, name);
+				   __entry->phys = phys;),
+		    TP_printk("name=%s phys=0x%llx", __get_str(name),
+			      __entry->phys)
+);
+
+DEFINE_EVENT(smm_kmem_free, kmem_cache_free,
+	     TP_PROTO(const char *name, u64 phys),
+	     TP_ARGS(name, phys)
+);
+
+DEFINE_EVENT(smm_kmem_free, kfree,
+	     TP_PROTO(const char *name, u64 phys),
+	     TP_ARGS(name, phys)
+);
+
+/*
+ * allocate_slab(): a new slab for cache name; order is s->oo's, got the
+ * order it was allocated with (s->min's after a fallback). The rmqueue
+ * that served it follows on the same CPU.
+ */
+TRACE_EVENT(allocate_slab,
+	    TP_PROTO(const char *name, unsigned int order, unsigned int got,
+		     unsigned int objects, int nid),
+	    TP_ARGS(name, order, got, objects, nid),
+	    TP_STRUCT__entry(__string(name, name)
+			     __field(unsigned int, order)
+			     __field(unsigned int, got)
+			     __field(unsigned int, objects)
+			     __field(int, nid)),
+	    TP_fast_assign(__assign_str(name, name);
+			   __entry->order = order;
+			   __entry->got = got;
+			   __entry->objects = objects;
+			   __entry->nid = nid;),
+	    TP_printk("name=%s order=%u got=%u objects=%u nid=%d",
+		      __get_str(name), __entry->order, __entry->got,
+		      __entry->objects, __entry->nid)
+);
+
+/* kmem_cache_init() reached a slab_state (1 PARTIAL, 2 UP, 3 FULL). */
+TRACE_EVENT(slab_state,
+	    TP_PROTO(int state, unsigned int caches),
+	    TP_ARGS(state, caches),
+	    TP_STRUCT__entry(__field(int, state)
+			     __field(unsigned int, caches)),
+	    TP_fast_assign(__entry->state = state;
+			   __entry->caches = caches;),
+	    TP_printk("state=%d caches=%u", __entry->state, __entry->caches)
 );
 
 #endif /* _TRACE_SHADOWMM_H */
