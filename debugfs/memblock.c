@@ -36,10 +36,41 @@ static void show_region(struct seq_file *sf, struct smm_machine *m)
 			   r->chunks[i].nr_pages, r->chunks[i].nid);
 }
 
+/*
+ * SPARSEMEM: each present section, its node (the one whose buffer holds
+ * its map) and where the map is, after the node lines.
+ */
+static void show_sections(struct seq_file *sf, struct smm_machine *m)
+{
+	const struct smm_sparse *sp = &m->sparse;
+	unsigned long nr;
+
+	for (nr = sp->base_nr; nr < sp->base_nr + sp->nr_sections; nr++) {
+		const struct smm_mem_section *ms = smm_nr_to_section(sp, nr);
+		unsigned long pfn = smm_section_nr_to_pfn(sp, nr);
+
+		if (!smm_valid_section(ms))
+			continue;
+		seq_printf(sf, "section %lu pfn 0x%lx-0x%lx node %d map 0x%016llx size %lu\n",
+			   nr, pfn, pfn + smm_pages_per_section(sp), ms->nid,
+			   (unsigned long long)smm_virt_to_phys(smm_section_map(sp, ms, nr)),
+			   smm_pages_per_section(sp) * sizeof(struct smm_page));
+	}
+}
+
+/*
+ * FLATMEM: one line a node, its map. SPARSEMEM: a model line first, the
+ * node lines with the node's span rounded to MAX_ORDER and its one buffer
+ * of section maps (map_pfn then is not what size counts), the sections.
+ */
 static void show_memmap(struct seq_file *sf, struct smm_machine *m)
 {
 	int i;
 
+	if (m->sparse.mem_section)
+		seq_printf(sf, "model sparsemem section_size 0x%llx sections %lu present %lu\n",
+			   (unsigned long long)PFN_PHYS(smm_pages_per_section(&m->sparse)),
+			   m->sparse.nr_sections, m->sparse.nr_present);
 	for (i = 0; i < m->nr_nodes; i++) {
 		const struct smm_pglist_data *p = &m->node_data[m->node_ids[i]];
 
@@ -50,6 +81,8 @@ static void show_memmap(struct seq_file *sf, struct smm_machine *m)
 			   (unsigned long long)p->memmap_size,
 			   (unsigned long long)p->memmap_base);
 	}
+	if (m->sparse.mem_section)
+		show_sections(sf, m);
 }
 
 static void show_boot(struct seq_file *sf, struct smm_machine *m)

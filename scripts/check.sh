@@ -21,7 +21,8 @@
 # kernel's) and booted with vm-test.sh --module. A series with no kernel
 # installed is skipped with a message (scripts/setup.sh installs 6.12 when
 # the archive has it). style, unit, dkms and the determinism check (which
-# replays the first kernel's guest workload) run once.
+# replays the first kernel's guest workload) run once, and so does the
+# suite with memory_model=sparsemem (the first kernel's, one more boot).
 #
 # Last, the debug lane (scripts/check-debug.sh: a KASAN/lockdep/kmemleak
 # CMA kernel built from linux-source-6.12, cached; the suite with
@@ -143,6 +144,15 @@ for k in $kernels; do
 			"build/check-vm-test-$ks.log" | tail -n 1)
 		stage determinism scripts/determinism-check.sh ${vlog:+"$vlog"}
 		count_tests determinism $?
+		# the whole suite again with memory_model=sparsemem (one more
+		# boot, about 5 minutes; after the determinism check, which
+		# reads the first boot's console log): smm_load adds
+		# SMM_DEFAULT_PARAMS from the kernel command line to every
+		# insmod that names no model
+		stage "vm-test-sparsemem-$ks" env KERNEL="$k" scripts/vm-test.sh \
+			--kernel "$k" --module "${module_path[$k]}" \
+			--append "SMM_DEFAULT_PARAMS=memory_model=sparsemem"
+		count_tests "vm-test-sparsemem-$ks" $?
 	fi
 done
 

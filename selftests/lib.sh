@@ -166,20 +166,23 @@ smm_loaded() {
 }
 
 # Parameters are optional: smm_load alone loads the defaults.
-# SMM_DEFAULT_PARAMS (e.g. region=cma; the debug lane passes it on the
-# kernel command line, which hands it to init's environment) is added when
-# the call names no region=.
+# SMM_DEFAULT_PARAMS (e.g. region=cma or memory_model=sparsemem; a lane
+# passes it on the kernel command line, which hands it to init's
+# environment): each of its words is added unless the call names the same
+# parameter (a test's region=pages stays region=pages, and still gets
+# memory_model=sparsemem).
 # shellcheck disable=SC2120
 smm_load() {
-	if [ -n "${SMM_DEFAULT_PARAMS:-}" ]; then
+	_smm_p=""
+	for _smm_d in ${SMM_DEFAULT_PARAMS:-}; do
+		_smm_keep=1
 		for _smm_a in "$@"; do
-			case $_smm_a in region=*) insmod "$SMM_KO" "$@"; return ;; esac
+			[ "${_smm_a%%=*}" = "${_smm_d%%=*}" ] && _smm_keep=0
 		done
-		# shellcheck disable=SC2086
-		insmod "$SMM_KO" $SMM_DEFAULT_PARAMS "$@"
-		return
-	fi
-	insmod "$SMM_KO" "$@"
+		[ $_smm_keep = 1 ] && _smm_p="$_smm_p $_smm_d"
+	done
+	# shellcheck disable=SC2086
+	insmod "$SMM_KO" $_smm_p "$@"
 }
 
 smm_unload() {

@@ -18,7 +18,7 @@ smm_load region=pages upto=memmap || ktap_skip_all "shadowmm does not load (see 
 ktap_set_plan 6
 
 nchunks=$(sed -n 's/^backend [a-z]* chunks \([0-9]*\) .*/\1/p' "$SMM_DEBUGFS/region")
-nnodes=$(wc -l <"$SMM_DEBUGFS/memmap")
+nnodes=$(grep -c '^node ' "$SMM_DEBUGFS/memmap")
 
 # --- memblock-events.bt ---
 if smm_bpftrace_start "$BT/memblock-events.bt" "$OUT"; then

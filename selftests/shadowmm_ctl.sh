@@ -22,7 +22,8 @@ state() {
 # The lowest and highest byte of memory, and one reserved range.
 mem_lo=$(sed -n '1s/^ *0: \(0x[0-9a-f]*\)\.\..*/\1/p' "$SMM_DEBUGFS/memblock/memory")
 mem_hi=$(sed -n '$s/.*\.\.\(0x[0-9a-f]*\)$/\1/p' "$SMM_DEBUGFS/memblock/memory")
-map_base=$(sed -n '1s/.* size \([0-9]*\) base \(0x[0-9a-f]*\)$/\2/p' "$SMM_DEBUGFS/memmap")
+map_base=$(grep '^node ' "$SMM_DEBUGFS/memmap" | head -n 1 |
+	   sed -n 's/.* size \([0-9]*\) base \(0x[0-9a-f]*\)$/\2/p')
 boot0=$(state)
 
 BAD='

@@ -143,15 +143,31 @@ check_backend() {
 	fi
 
 	ok=1
-	while read -r _ nid _ _ _ _ _ _ _ map _ sz _ size _ base; do
+	# memory_model=sparsemem: a model line, the node lines (each node's
+	# buffer holds the maps of the sections it owns, none of its holes),
+	# then one line a present section with its own map
+	sparse=0
+	grep -q '^model sparsemem ' "$SMM_DEBUGFS/memmap" && sparse=1
+	while read -r what nid _ _ _ _ _ _ _ map _ sz _ size _ base; do
+		[ "$what" = node ] || continue
+		[ $sparse = 1 ] && [ "$size" -eq 0 ] && continue
 		s=$(dec "${map%-*}"); e=$(dec "${map#*-}")
-		if [ "$size" -ne $(((e - s) * sz)) ] ||
+		if { [ $sparse = 0 ] && [ "$size" -ne $(((e - s) * sz)) ]; } ||
 		   ! reserved_covers "$(dec "$base")" $(($(dec "$base") + size - 1)); then
 			echo "# node $nid: memmap $size bytes at $base not reserved as (map pages x $sz)"
 			ok=0
 		fi
 	done <"$SMM_DEBUGFS/memmap"
-	nnodes=$(wc -l <"$SMM_DEBUGFS/memmap")
+	while read -r what nr _ range _ _ _ base _ size; do
+		[ "$what" = section ] || continue
+		s=$(dec "${range%-*}"); e=$(dec "${range#*-}")
+		if [ "$size" -ne $(((e - s) * 64)) ] ||
+		   ! reserved_covers "$(dec "$base")" $(($(dec "$base") + size - 1)); then
+			echo "# section $nr: map $size bytes at $base not reserved as (section pages x 64)"
+			ok=0
+		fi
+	done <"$SMM_DEBUGFS/memmap"
+	nnodes=$(grep -c '^node ' "$SMM_DEBUGFS/memmap")
 	[ "$nnodes" -ge 1 ] || ok=0
 	result $ok "$be: $nnodes memory map(s) reserved, sized pages x struct size"
 

@@ -25,6 +25,11 @@ initrd_size=-1|invalid initrd_size=-1
 kernel_size=40M|boot: kernel_size=41943040 does not fit
 upto=zones|invalid upto=zones
 zone_layout=flat|invalid zone_layout=flat
+memory_model=vmemmap|invalid memory_model=vmemmap
+section_size=3M|invalid section_size=3M: not a power of two
+section_size=2M|invalid section_size=2M: smaller than
+section_size=256M|invalid section_size=256M: larger than
+section_size=abc|invalid section_size=abc
 min_free_kbytes=64|invalid min_free_kbytes=64
 min_free_kbytes=300000|invalid min_free_kbytes=300000
 rmqueue_trace_size=65537|invalid rmqueue_trace_size=65537

@@ -25,10 +25,17 @@ nodes=$(smm_nodes)
 A=$(echo "$nodes" | sed -n 1p)
 B=$(echo "$nodes" | sed -n 2p)
 
+# The memory map's memblock_alloc: FLATMEM aligns it to a cache line,
+# SPARSEMEM's sparse_buffer_init() to section_map_size(), a section's
+# pages x 64 bytes (the section size from the memmap model line).
+map_align=0x40
+sec=$(sed -n 's/^model sparsemem section_size \(0x[0-9a-f]*\) .*/\1/p' "$SMM_DEBUGFS/memmap")
+[ -n "$sec" ] && map_align=$(printf '0x%x' $(((sec >> 12) * 64)))
+
 # event name|a field pattern its line must show
 EVENTS="memblock_add|base=0x[0-9a-f]* size=0x[0-9a-f]* nid=[0-9]* flags=0x0
 memblock_reserve|base=0x[0-9a-f]* size=0x[0-9a-f]*
-memblock_alloc|size=0x[0-9a-f]* align=0x40 .* retried=0
+memblock_alloc|size=0x[0-9a-f]* align=$map_align .* retried=0
 free_all|nid=[0-9]* zone=[0-3] pages=[1-9][0-9]*
 alloc_pages|gfp=0x[0-9a-f]* order=0 nid=$A pfn=0xffffffffffffffff
 rmqueue|nid=[0-9]* zone=[0-3] order=0 current_order=[0-9]* migratetype=[0-5] pcp=[01] pfn=0x[0-9a-f]*

@@ -359,6 +359,7 @@ void smm_machine_teardown(struct smm_machine *m)
 	smm_slab_teardown(m);
 	smm_page_alloc_teardown(m);
 	smm_memblock_destroy(&m->memblock);
+	smm_sparse_teardown(m);
 	memset(m->res, 0, sizeof(m->res));
 	memset(m->node_data, 0, sizeof(m->node_data));
 	memset(m->shadow_of_real, 0, sizeof(m->shadow_of_real));
@@ -406,6 +407,9 @@ int smm_boot(struct smm_machine *m, smm_log_fn log, void *ctx)
 		if (ret)
 			goto fail;
 	}
+	ret = smm_sparse_init(m, log, ctx);
+	if (ret)
+		goto fail;
 	/* upto=memmap: memblock stays in charge, no buddy allocator. */
 	if (m->cfg.upto == SMM_UPTO_MEMMAP)
 		goto done;

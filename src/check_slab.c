@@ -224,6 +224,25 @@ static void smm_slab_chk_lists(struct smm_slab_chk *c, struct smm_kmem_cache *s)
 	}
 }
 
+struct smm_slab_chk_walk {
+	struct smm_slab_chk *c;
+	struct smm_kmem_cache *s;
+	unsigned long *node_slabs;
+	unsigned long *node_objects;
+};
+
+static void smm_slab_chk_cache_page(void *arg, struct smm_page *page,
+				    unsigned long pfn)
+{
+	struct smm_slab_chk_walk *w = arg;
+	struct smm_slab *slab = (struct smm_slab *)page;
+
+	if (!smm_test_page_flag(page, SMM_PG_slab) || slab->slab_cache != w->s)
+		return;
+	smm_slab_chk_one(w->c, w->s, slab, pfn, w->node_slabs,
+			 w->node_objects);
+}
+
 static void smm_slab_chk_cache(struct smm_slab_chk *c, struct smm_kmem_cache *s)
 {
 	unsigned long node_slabs[SMM_MAX_NUMNODES] = { 0 };
@@ -231,25 +250,14 @@ static void smm_slab_chk_cache(struct smm_slab_chk *c, struct smm_kmem_cache *s)
 	struct smm_machine *m = c->m;
 	int i;
 
+	struct smm_slab_chk_walk w = {
+		.c = c, .s = s, .node_slabs = node_slabs,
+		.node_objects = node_objects,
+	};
+
 	c->nr_listed = 0;
 	smm_slab_chk_lists(c, s);
-	for (i = 0; i < m->nr_nodes; i++) {
-		struct smm_pglist_data *pgdat = smm_nth_pgdat(m, i);
-		struct smm_page *map = smm_pgdat_map(pgdat);
-		unsigned long pfn;
-
-		for (pfn = pgdat->memmap_start_pfn; pfn < pgdat->memmap_end_pfn;
-		     pfn++) {
-			struct smm_page *page = &map[pfn - pgdat->memmap_start_pfn];
-			struct smm_slab *slab = (struct smm_slab *)page;
-
-			if (!smm_test_page_flag(page, SMM_PG_slab) ||
-			    slab->slab_cache != s)
-				continue;
-			smm_slab_chk_one(c, s, slab, pfn, node_slabs,
-					 node_objects);
-		}
-	}
+	smm_walk_memmap(m, smm_slab_chk_cache_page, &w);
 	for (i = 0; i < m->nr_nodes; i++) {
 		int nid = m->node_ids[i];
 		struct smm_kmem_cache_node *n = s->node[nid];
@@ -266,35 +274,27 @@ static void smm_slab_chk_cache(struct smm_slab_chk *c, struct smm_kmem_cache *s)
 	}
 }
 
+static void smm_slab_chk_owner_page(void *arg, struct smm_page *page,
+				    unsigned long pfn)
+{
+	struct smm_slab_chk *c = arg;
+	struct smm_slab *slab = (struct smm_slab *)page;
+	struct smm_kmem_cache *s;
+	bool found = false;
+
+	if (!smm_test_page_flag(page, SMM_PG_slab))
+		return;
+	list_for_each_entry(s, &c->m->slab->caches, list)
+		if (slab->slab_cache == s)
+			found = true;
+	if (!found)
+		smm_slab_report(c, "pfn 0x%lx: a slab of no live cache", pfn);
+}
+
 /* Every PG_slab page must belong to a live cache. */
 static void smm_slab_chk_owners(struct smm_slab_chk *c)
 {
-	struct smm_machine *m = c->m;
-	int i;
-
-	for (i = 0; i < m->nr_nodes; i++) {
-		struct smm_pglist_data *pgdat = smm_nth_pgdat(m, i);
-		struct smm_page *map = smm_pgdat_map(pgdat);
-		unsigned long pfn;
-
-		for (pfn = pgdat->memmap_start_pfn; pfn < pgdat->memmap_end_pfn;
-		     pfn++) {
-			struct smm_slab *slab =
-				(struct smm_slab *)&map[pfn - pgdat->memmap_start_pfn];
-			struct smm_kmem_cache *s;
-			bool found = false;
-
-			if (!smm_test_page_flag((struct smm_page *)slab,
-						SMM_PG_slab))
-				continue;
-			list_for_each_entry(s, &m->slab->caches, list)
-				if (slab->slab_cache == s)
-					found = true;
-			if (!found)
-				smm_slab_report(c, "pfn 0x%lx: a slab of no live cache",
-						pfn);
-		}
-	}
+	smm_walk_memmap(c->m, smm_slab_chk_owner_page, c);
 }
 
 int smm_check_slab(struct smm_machine *m, smm_emit_fn emit, void *ctx,

@@ -13,6 +13,7 @@
 #include "page_alloc.h"
 #include "mempolicy.h"
 #include "slab.h"
+#include "sparse.h"
 
 #define SMM_MAX_CHUNKS		512
 
@@ -63,6 +64,10 @@ struct smm_boot_config {
 	 * exact page counts stay the buddy's own)
 	 */
 	bool slab;
+	/* memory_model=: FLATMEM (the default) or SPARSEMEM (sparse.h) */
+	enum smm_memory_model memory_model;
+	/* section_size= in bytes, SPARSEMEM only; 0: 128M or what fits */
+	u64 section_size;
 };
 
 /* Where smm_boot() placed a simulated reservation (size 0: none). */
@@ -88,6 +93,8 @@ struct smm_machine {
 	int nr_nodes;
 	int node_ids[SMM_MAX_NUMNODES];
 	struct smm_pglist_data node_data[SMM_MAX_NUMNODES];
+	/* SPARSEMEM's section table (src/mm/sparse.c); empty with FLATMEM */
+	struct smm_sparse sparse;
 	/*
 	 * node_distance() by node id: the real SLIT where shadow nodes are
 	 * real nodes, or distance=. Set before smm_boot() and kept across
@@ -151,6 +158,15 @@ typedef void (*smm_log_fn)(void *ctx, const char *fmt, ...) __printf(2, 3);
  */
 int smm_alloc_node_mem_map(struct smm_machine *m, int nid, smm_log_fn log,
 			   void *ctx);
+
+/*
+ * sparse_init() (src/mm/sparse.c): the section size, the present
+ * sections, and each node's section maps from the shadow memblock through
+ * memmap_alloc(), after every node's span is known. Teardown frees the
+ * table (the maps go with memblock).
+ */
+int smm_sparse_init(struct smm_machine *m, smm_log_fn log, void *ctx);
+void smm_sparse_teardown(struct smm_machine *m);
 
 /*
  * Run the pipeline as far as it goes: memblock from the region, the boot

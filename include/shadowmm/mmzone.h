@@ -192,6 +192,8 @@ struct smm_zonelist {
 	struct smm_zoneref _zonerefs[SMM_MAX_ZONES_PER_ZONELIST + 1];
 };
 
+struct smm_sparse;
+
 struct smm_pglist_data {
 	int node_id;
 	unsigned long node_start_pfn;
@@ -203,6 +205,12 @@ struct smm_pglist_data {
 	unsigned long memmap_end_pfn;
 	phys_addr_t memmap_base;
 	phys_addr_t memmap_size;
+	/*
+	 * SPARSEMEM: the machine's section table, for lookups that have only
+	 * a zone (move_freepages); NULL with FLATMEM. node_mem_map is NULL
+	 * then, memmap_* give the node's sections and its one buffer.
+	 */
+	const struct smm_sparse *sparse;
 
 	struct smm_zone node_zones[SMM_MAX_NR_ZONES];
 	int nr_zones;		/* highest populated zone index + 1 */

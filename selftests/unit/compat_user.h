@@ -38,6 +38,7 @@ typedef uint64_t phys_addr_t;
 #define PHYS_PFN(x)		((unsigned long)((x) >> PAGE_SHIFT))
 
 #define BIT(n)			(1UL << (n))
+#define BIT_ULL(n)		(1ULL << (n))
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define __ALIGN_MASK(x, m)	(((x) + (m)) & ~(m))
 #define ALIGN(x, a)		__ALIGN_MASK(x, (__typeof__(x))(a) - 1)

@@ -48,6 +48,9 @@
 
 static struct smm_machine *m;
 static struct smm_vm_events ev;
+/* fresh() boots with these: the sparsemem variants of a few runs set them */
+static enum smm_memory_model memory_model;
+static u64 section_size;
 
 /* Allocations a test holds: what the walk expects not to be free. */
 #define MAX_LIVE	4096
@@ -78,6 +81,8 @@ static void fresh(phys_addr_t fw, phys_addr_t kern, phys_addr_t initrd)
 	m->cfg.firmware_size = fw;
 	m->cfg.kernel_size = kern;
 	m->cfg.initrd_size = initrd;
+	m->cfg.memory_model = memory_model;
+	m->cfg.section_size = section_size;
 	memset(&blog, 0, sizeof(blog));
 	smm_ucpu = 0;
 	smm_unr_cpus = 2;
@@ -3740,6 +3745,33 @@ TEST(pa_property_large_machine)
 	ASSERT_EQ(3, Z(0, NORMAL)->per_cpu_pageset[0].batch);
 	for (seed = 101; seed <= 125; seed++)
 		property_run(large_machine, seed, 500);
+}
+
+/*
+ * The same runs under memory_model=sparsemem, 4M sections: every buddy
+ * lookup goes through the section table; the walks and the final free
+ * areas must agree as under FLATMEM, and the determinism run's
+ * buddyinfo is FLATMEM's.
+ */
+TEST(pa_property_sparsemem)
+{
+	char flat[4096];
+	u64 seed, h;
+
+	h = determinism_run(flat);
+	live_free_all();
+	memory_model = SMM_MEMORY_MODEL_SPARSEMEM;
+	section_size = SZ_4M;
+	for (seed = 1; seed <= 10; seed++)
+		property_run(small_machine, seed, 500);
+	for (seed = 101; seed <= 105; seed++)
+		property_run(large_machine, seed, 500);
+	ASSERT_EQ(h, determinism_run(bi_text[0]));
+	ASSERT_STREQ(flat, bi_text[0]);
+	ASSERT_WALK();
+	live_free_all();
+	memory_model = SMM_MEMORY_MODEL_FLATMEM;
+	section_size = 0;
 }
 
 TEST(pa_property_verify_and_ring)

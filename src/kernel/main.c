@@ -58,6 +58,14 @@ static char *zone_layout = "scaled";
 module_param(zone_layout, charp, 0444);
 MODULE_PARM_DESC(zone_layout, "scaled (default: every zone on every node) or real (the real DMA/DMA32/Normal boundaries)");
 
+static char *memory_model = "flatmem";
+module_param(memory_model, charp, 0444);
+MODULE_PARM_DESC(memory_model, "flatmem (default: one memory map a node) or sparsemem (classic SPARSEMEM: a map a present section)");
+
+static char *section_size = "0";
+module_param(section_size, charp, 0444);
+MODULE_PARM_DESC(section_size, "SPARSEMEM section size, a power of two 4M..128M (K/M/G suffixes; default 0: 128M, scaled down to the region's node boundaries)");
+
 /* the host's own min_free_kbytes is in linux/mm.h: a different name here */
 static unsigned long smm_min_free_kbytes;
 module_param_named(min_free_kbytes, smm_min_free_kbytes, ulong, 0444);
@@ -137,6 +145,7 @@ static int check_region_size(int backend, u64 bytes)
 
 static int smm_parse_stage2_params(struct smm_boot_config *cfg)
 {
+	const char *why;
 	int v;
 
 	v = smm_upto_lookup(upto);
@@ -153,6 +162,24 @@ static int smm_parse_stage2_params(struct smm_boot_config *cfg)
 	} else {
 		pr_err("invalid zone_layout=%s: expected scaled or real\n",
 		       zone_layout);
+		return -EINVAL;
+	}
+	if (!strcmp(memory_model, "flatmem")) {
+		cfg->memory_model = SMM_MEMORY_MODEL_FLATMEM;
+	} else if (!strcmp(memory_model, "sparsemem")) {
+		cfg->memory_model = SMM_MEMORY_MODEL_SPARSEMEM;
+	} else {
+		pr_err("invalid memory_model=%s: expected flatmem or sparsemem\n",
+		       memory_model);
+		return -EINVAL;
+	}
+	if (smm_parse_u64(section_size, &cfg->section_size)) {
+		pr_err("invalid section_size=%s: not a size (digits with an optional K/M/G)\n",
+		       section_size);
+		return -EINVAL;
+	}
+	if (smm_sparse_check_section_size(cfg->section_size, &why)) {
+		pr_err("invalid section_size=%s: %s\n", section_size, why);
 		return -EINVAL;
 	}
 	/* The bounds of the kernel's own vm.min_free_kbytes sysctl. */

@@ -64,6 +64,21 @@ static inline struct smm_page *smm_pgdat_map(const struct smm_pglist_data *pgdat
 	       (pgdat->node_start_pfn - pgdat->memmap_start_pfn);
 }
 
+/*
+ * Every entry of the memory map, with its pfn: each node's map in node
+ * order under FLATMEM (entries where two maps' rounding overlaps come
+ * twice, holes both times), each present section's under SPARSEMEM.
+ */
+typedef void (*smm_memmap_page_fn)(void *arg, struct smm_page *page,
+				   unsigned long pfn);
+void smm_walk_memmap(struct smm_machine *m, smm_memmap_page_fn fn,
+		     void *arg);
+
+/* memmap_alloc() (mm_init.c), for both memory models' maps */
+void *smm_memmap_alloc(struct smm_memblock *mb, phys_addr_t size,
+		       phys_addr_t align, phys_addr_t min_addr, int nid,
+		       bool exact_nid);
+
 static inline struct smm_pglist_data *smm_pgdat(struct smm_machine *m, int nid)
 {
 	return &m->node_data[nid];

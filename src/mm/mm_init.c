@@ -34,9 +34,9 @@ static const int smm_lowmem_reserve_ratio[SMM_MAX_NR_ZONES] = {
  * zeroed), and is poisoned so that a struct page used before it is
  * initialised stands out, as with CONFIG_DEBUG_VM's page_init_poison().
  */
-static void *smm_memmap_alloc(struct smm_memblock *mb, phys_addr_t size,
-			      phys_addr_t align, phys_addr_t min_addr, int nid,
-			      bool exact_nid)
+void *smm_memmap_alloc(struct smm_memblock *mb, phys_addr_t size,
+		       phys_addr_t align, phys_addr_t min_addr, int nid,
+		       bool exact_nid)
 {
 	void *ptr;
 
@@ -82,6 +82,12 @@ int smm_alloc_node_mem_map(struct smm_machine *m, int nid, smm_log_fn log,
 
 	mstart = start_pfn & ~(SMM_MAX_ORDER_NR_PAGES - 1);
 	mend = ALIGN(end_pfn, SMM_MAX_ORDER_NR_PAGES);
+	/* SPARSEMEM: the span is all; smm_sparse_init() maps the sections */
+	if (m->cfg.memory_model == SMM_MEMORY_MODEL_SPARSEMEM) {
+		pgdat->memmap_start_pfn = mstart;
+		pgdat->memmap_end_pfn = mend;
+		return 0;
+	}
 	size = (phys_addr_t)(mend - mstart) * sizeof(struct smm_page);
 	map = smm_memmap_alloc(&m->memblock, size, SMP_CACHE_BYTES,
 			       SMM_MEMBLOCK_LOW_LIMIT, nid, false);
@@ -278,6 +284,64 @@ static void smm_init_single_page(struct smm_page *page, int zid, int nid)
 }
 
 /*
+ * The node that owns @pfn's struct page under SPARSEMEM, where one page
+ * stands for the pfn: the first node spanning it (FLATMEM's
+ * smm_pfn_to_page() picks the same), else the section's own node.
+ */
+static int smm_sparse_pfn_nid(struct smm_machine *m, int section_nid,
+			      unsigned long pfn)
+{
+	int i;
+
+	for (i = 0; i < m->nr_nodes; i++) {
+		const struct smm_pglist_data *p = smm_pgdat(m, m->node_ids[i]);
+
+		if (p->node_spanned_pages && pfn >= p->node_start_pfn &&
+		    pfn < p->node_start_pfn + p->node_spanned_pages)
+			return p->node_id;
+	}
+	return section_nid;
+}
+
+/*
+ * memmap_init() under SPARSEMEM: the pages of @pgdat's pfns in every
+ * present section it spans or owns, holes of the section included (the
+ * kernel's init_unavailable_range()), each with its section number
+ * (set_page_section()).
+ */
+static void smm_sparse_memmap_init_node(struct smm_machine *m,
+					struct smm_pglist_data *pgdat)
+{
+	const struct smm_sparse *sp = pgdat->sparse;
+	unsigned long nstart = pgdat->node_start_pfn;
+	unsigned long nend = nstart + pgdat->node_spanned_pages;
+	unsigned long nr, pfn;
+
+	for (nr = 0; nr < sp->nr_sections; nr++) {
+		const struct smm_mem_section *ms = &sp->mem_section[nr];
+		unsigned long pnum = sp->base_nr + nr;
+		unsigned long start = smm_section_nr_to_pfn(sp, pnum);
+		unsigned long end = start + smm_pages_per_section(sp);
+		struct smm_page *map;
+
+		if (!smm_valid_section(ms))
+			continue;
+		if (ms->nid != pgdat->node_id && (end <= nstart || start >= nend))
+			continue;
+		map = smm_section_map(sp, ms, pnum);
+		for (pfn = start; pfn < end; pfn++) {
+			struct smm_page *page = &map[pfn - start];
+
+			if (smm_sparse_pfn_nid(m, ms->nid, pfn) != pgdat->node_id)
+				continue;
+			smm_init_single_page(page, smm_memmap_zone(pgdat, pfn),
+					     pgdat->node_id);
+			page->flags |= pnum << SMM_PAGE_SECTION_SHIFT;
+		}
+	}
+}
+
+/*
  * memmap_init() for one node: every entry of the map, holes and rounding
  * included, then the pageblock types. Like memmap_init_range() only
  * pageblocks whose first pfn is memory become MOVABLE; the others keep
@@ -286,14 +350,20 @@ static void smm_init_single_page(struct smm_page *page, int zid, int nid)
 static void smm_memmap_init_node(struct smm_machine *m,
 				 struct smm_pglist_data *pgdat)
 {
-	struct smm_page *map = smm_pgdat_map(pgdat);
 	unsigned long pfn, spfn, epfn;
 	int zid;
 
-	for (pfn = pgdat->memmap_start_pfn; pfn < pgdat->memmap_end_pfn; pfn++)
-		smm_init_single_page(&map[pfn - pgdat->memmap_start_pfn],
-				     smm_memmap_zone(pgdat, pfn),
-				     pgdat->node_id);
+	if (pgdat->sparse) {
+		smm_sparse_memmap_init_node(m, pgdat);
+	} else {
+		struct smm_page *map = smm_pgdat_map(pgdat);
+
+		for (pfn = pgdat->memmap_start_pfn;
+		     pfn < pgdat->memmap_end_pfn; pfn++)
+			smm_init_single_page(&map[pfn - pgdat->memmap_start_pfn],
+					     smm_memmap_zone(pgdat, pfn),
+					     pgdat->node_id);
+	}
 
 	smm_for_each_mem_pfn_range(&m->memblock, pgdat->node_id, &spfn, &epfn,
 				   NULL) {

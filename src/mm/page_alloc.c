@@ -199,6 +199,8 @@ struct smm_page *smm_pfn_to_page(struct smm_machine *m, unsigned long pfn)
 	struct smm_page *other = NULL;
 	int i;
 
+	if (unlikely(m->sparse.mem_section))
+		return smm_sparse_pfn_to_page(&m->sparse, pfn);
 	for (i = 0; i < m->nr_nodes; i++) {
 		struct smm_pglist_data *pgdat = smm_pgdat(m, m->node_ids[i]);
 		struct smm_page *page;
@@ -216,12 +218,18 @@ struct smm_page *smm_pfn_to_page(struct smm_machine *m, unsigned long pfn)
 	return other;
 }
 
-/* Through the node id in page->flags, as with the kernel's SPARSEMEM. */
+/*
+ * FLATMEM: through the node id in page->flags (the shadow's maps are per
+ * node); SPARSEMEM: through the section number there, as the kernel's.
+ */
 unsigned long smm_page_to_pfn(struct smm_machine *m,
 			      const struct smm_page *page)
 {
-	const struct smm_pglist_data *pgdat = smm_pgdat(m, smm_page_nid(page));
+	const struct smm_pglist_data *pgdat;
 
+	if (unlikely(m->sparse.mem_section))
+		return smm_sparse_page_to_pfn(&m->sparse, page);
+	pgdat = smm_pgdat(m, smm_page_nid(page));
 	return pgdat->memmap_start_pfn + (page - smm_pgdat_map(pgdat));
 }
 
@@ -236,16 +244,54 @@ void *smm_page_address(struct smm_machine *m, const struct smm_page *page)
 	return smm_phys_to_virt(PFN_PHYS(smm_page_to_pfn(m, page)));
 }
 
+void smm_walk_memmap(struct smm_machine *m, smm_memmap_page_fn fn,
+		     void *arg)
+{
+	const struct smm_sparse *sp = &m->sparse;
+	unsigned long nr, pfn;
+	int i;
+
+	if (sp->mem_section) {
+		for (nr = 0; nr < sp->nr_sections; nr++) {
+			const struct smm_mem_section *ms = &sp->mem_section[nr];
+			unsigned long start =
+				smm_section_nr_to_pfn(sp, sp->base_nr + nr);
+			struct smm_page *map;
+
+			if (!smm_valid_section(ms))
+				continue;
+			map = smm_section_map(sp, ms, sp->base_nr + nr);
+			for (pfn = 0; pfn < smm_pages_per_section(sp); pfn++)
+				fn(arg, &map[pfn], start + pfn);
+		}
+		return;
+	}
+	for (i = 0; i < m->nr_nodes; i++) {
+		struct smm_pglist_data *pgdat = smm_pgdat(m, m->node_ids[i]);
+		struct smm_page *map = smm_pgdat_map(pgdat);
+
+		if (!pgdat->node_mem_map)
+			continue;
+		for (pfn = pgdat->memmap_start_pfn; pfn < pgdat->memmap_end_pfn;
+		     pfn++)
+			fn(arg, &map[pfn - pgdat->memmap_start_pfn], pfn);
+	}
+}
+
 /*
  * A zone's pages all live in its node's map, which covers every buddy of
  * every block (the map is rounded out to MAX_ORDER blocks): the kernel's
- * page + (buddy_pfn - pfn) arithmetic needs no lookup.
+ * page + (buddy_pfn - pfn) arithmetic needs no lookup. Under SPARSEMEM a
+ * section holds whole MAX_ORDER blocks, which does the same; a pageblock
+ * of the zone is in a present section, so the lookup finds it.
  */
 static struct smm_page *smm_zone_pfn_to_page(const struct smm_zone *zone,
 					     unsigned long pfn)
 {
 	const struct smm_pglist_data *pgdat = zone->zone_pgdat;
 
+	if (unlikely(pgdat->sparse))
+		return smm_sparse_pfn_to_page(pgdat->sparse, pfn);
 	return smm_pgdat_map(pgdat) + (pfn - pgdat->memmap_start_pfn);
 }
 
@@ -255,6 +301,8 @@ bool smm_page_in_memmap(struct smm_machine *m, const struct smm_page *page,
 	uintptr_t p = (uintptr_t)page;
 	int i;
 
+	if (m->sparse.mem_section)
+		return smm_sparse_page_in_memmap(&m->sparse, page, pfn);
 	for (i = 0; i < m->nr_nodes; i++) {
 		struct smm_pglist_data *pgdat = smm_pgdat(m, m->node_ids[i]);
 		uintptr_t map = (uintptr_t)smm_pgdat_map(pgdat);
