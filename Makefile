@@ -4,6 +4,7 @@
 #
 #   make            the module, against KDIR (default: the installed Debian headers)
 #   make unit       the portable core built for userspace with ASan/UBSan + its tests
+#   make replay     build/shadowmm-replay: replay a recorded kmem trace offline
 #   make vm-test    the guest lane: every selftests/ test inside a QEMU guest
 #                   (TESTS="load ctl" for some; KERNEL=VER for another kernel;
 #                   KERNEL=debug for the debug kernel, numa_cma= boot)
@@ -29,7 +30,7 @@ TOP := $(CURDIR)
 SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
-.PHONY: all module clean unit vm-test check check-debug demo vm style \
+.PHONY: all module clean unit replay vm-test check check-debug demo vm style \
 	sparse dkms-test setup
 
 all: module
@@ -57,6 +58,11 @@ setup:
 unit:
 	@echo "[unit] host build of the core with ASan+UBSan"
 	$(MAKE) -C selftests/unit run
+
+replay:
+	$(MAKE) -C selftests/unit replay
+	@mkdir -p build
+	cp selftests/unit/build/shadowmm-replay build/shadowmm-replay
 
 style:
 	@echo "[style] checkpatch.pl --strict"
