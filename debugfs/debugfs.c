@@ -16,6 +16,7 @@ static struct dentry *smm_dbg_root;
 static const struct smm_dbg_view *const smm_view_tables[] = {
 	smm_memblock_views,
 	smm_vmstat_views,
+	smm_mirror_views,
 };
 
 void smm_seq_emit(void *ctx, const char *fmt, ...)

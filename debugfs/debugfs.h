@@ -19,6 +19,7 @@ void smm_seq_emit(void *ctx, const char *fmt, ...) __printf(2, 3);
 
 extern const struct smm_dbg_view smm_memblock_views[];
 extern const struct smm_dbg_view smm_vmstat_views[];
+extern const struct smm_dbg_view smm_mirror_views[];
 extern const struct file_operations smm_ctl_fops;
 
 #endif /* _SHADOWMM_DEBUGFS_H */

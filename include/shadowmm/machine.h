@@ -113,6 +113,11 @@ struct smm_machine {
 	unsigned long nr_held;
 	/* A stress run is going on: reset and memblock commands must wait. */
 	bool busy;
+	/*
+	 * The mirror's probes are attached (src/kernel/mirror.c): they own
+	 * the shadow, and commands that change it fail with EBUSY.
+	 */
+	bool mirroring;
 };
 
 #define SMM_TAG_LEN	16
