@@ -257,6 +257,9 @@ static void replay_text(const struct smm_replay_opts *o, const char *text)
 	static char line[8192];
 	const char *p = text;
 
+	/* what a failed test left behind */
+	if (rp.m)
+		smm_replay_destroy(&rp);
 	memset(&cap_b, 0, sizeof(cap_b));
 	memset(&cap_err, 0, sizeof(cap_err));
 	ASSERT_EQ(0, smm_replay_init(&rp, o, smm_capture_emit, smm_capture_emit,
@@ -363,5 +366,246 @@ TEST(mirror_log_replays_exactly)
 	smm_drain_all_pages(rp.m);
 	buddyinfo(rp.m, &cap_b);
 	ASSERT_STREQ(drained.buf, cap_b.buf);
+	smm_replay_destroy(&rp);
+}
+
+static char *slurp(const char *path)
+{
+	static char buf[1 << 20];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	if (!f)
+		return NULL;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+/* A trace recorded in the guest with tracefs (selftests/unit/data/). */
+TEST(replay_guest_tracefs_trace)
+{
+	struct smm_replay_opts o;
+	char *text = slurp("data/guest-trace.txt");
+
+	ASSERT_TRUE(text);
+	replay_opts(&o);
+	replay_text(&o, text);
+	ASSERT_EQ(384, rp.lines);
+	ASSERT_EQ(372, rp.events);
+	ASSERT_EQ(0, rp.malformed);
+	ASSERT_EQ(0, rp.other);
+	/* every event is accounted for exactly once */
+	ASSERT_EQ(124, stat(&rp.mm, SMM_MST_ALLOCS));
+	ASSERT_EQ(124, stat(&rp.mm, SMM_MST_MIRRORED));
+	ASSERT_EQ(372 - 124, stat(&rp.mm, SMM_MST_FREES) +
+		  stat(&rp.mm, SMM_MST_UNMATCHED) +
+		  stat(&rp.mm, SMM_MST_BATCHED_ECHO));
+	/* the dd and sh pages freed twice (free + batched) read as echoes */
+	ASSERT_EQ(120, stat(&rp.mm, SMM_MST_BATCHED_ECHO));
+	ASSERT_EQ(3, rp.mm.used);
+	smm_replay_destroy(&rp);
+
+	/* the same, dd's allocations only */
+	replay_opts(&o);
+	strcpy(o.filter.comm, "dd");
+	replay_text(&o, text);
+	ASSERT_EQ(124, stat(&rp.mm, SMM_MST_ALLOCS));
+	ASSERT_EQ(96, stat(&rp.mm, SMM_MST_MIRRORED));
+	ASSERT_EQ(28, stat(&rp.mm, SMM_MST_FILTERED));
+	smm_replay_destroy(&rp);
+}
+
+/* "name value" of mirror/stats text; ~0 when missing */
+static u64 guest_stat(const char *text, const char *name)
+{
+	char key[64];
+	const char *p;
+	unsigned long long v;
+
+	snprintf(key, sizeof(key), "\n%s ", name);
+	p = strstr(text, key);
+	if (!p || sscanf(p + strlen(key), "%llu", &v) != 1)
+		return ~0ULL;
+	return v;
+}
+
+/*
+ * The module's mirror/log and the shadow's buddyinfo right after `mirror
+ * off`, both read in the guest: the host rebuilds the same free lists.
+ */
+TEST(replay_guest_mirror_log_reproduces_buddyinfo)
+{
+	static char expect[1 << 16];
+	struct smm_replay_opts o;
+	char *text = slurp("data/guest-mirror.buddyinfo");
+
+	ASSERT_TRUE(text);
+	strscpy(expect, text, sizeof(expect));
+	text = slurp("data/guest-mirror.log");
+	ASSERT_TRUE(text);
+	replay_opts(&o);
+	replay_text(&o, text);
+	ASSERT_EQ(0, rp.malformed);
+	ASSERT_EQ(0, rp.trace_lost);
+	ASSERT_TRUE(rp.header);
+	ASSERT_TRUE(rp.booted);
+	ASSERT_NE(0, rp.mm.used);
+	buddyinfo(rp.m, &cap_b);
+	ASSERT_STREQ(expect, cap_b.buf);
+	/* and the guest's counters, but for the filtered (never logged) */
+	text = slurp("data/guest-mirror.stats");
+	ASSERT_TRUE(text);
+	ASSERT_EQ(guest_stat(text, "mirrored"), stat(&rp.mm, SMM_MST_MIRRORED));
+	ASSERT_EQ(guest_stat(text, "frees"), stat(&rp.mm, SMM_MST_FREES));
+	ASSERT_EQ(guest_stat(text, "unmatched_frees"),
+		  stat(&rp.mm, SMM_MST_UNMATCHED));
+	ASSERT_EQ(guest_stat(text, "batched_echoes"),
+		  stat(&rp.mm, SMM_MST_BATCHED_ECHO));
+	ASSERT_EQ(guest_stat(text, "table_used"), rp.mm.used);
+	smm_replay_destroy(&rp);
+}
+
+/* trace-cmd report, a tgid column, old kernels' decimal pfn, odd comms */
+TEST(replay_reads_other_layouts)
+{
+	static char text[] =
+		"cpus=2\n"
+		"version = 6\n"
+		"   Web Content-4242  [001]  6034.185539: mm_page_alloc:        page=0xffffea0004ba4a80 pfn=1239721 order=0 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE|__GFP_ZERO\n"
+		"  kworker/u4:1-77    (     77) [000] d..1.  6034.185540: mm_page_alloc: page=00000000deadbeef pfn=0x200000 order=2 migratetype=0 gfp_flags=GFP_KERNEL|__GFP_COMP\n"
+		"          bash-1-2-3 [001] ....   6034.185541: mm_page_alloc: page=(null) pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_NOWAIT\n"
+		"          bash-9     [001] ....   6034.185542: mm_page_alloc: [FAILED TO PARSE] pfn=2097168 order=0 gfp_flags=3264 migratetype=2\n"
+		"          bash-9     [001] ....   6034.185543: sched_switch: prev_comm=bash prev_pid=9\n"
+		"CPU:1 [LOST 17 EVENTS]\n"
+		"          bash-9     [000] ....   6034.185544: mm_page_free: page=x pfn=1239721 order=0\n"
+		"          bash-9     [000] ....   6034.185545: mm_page_free_batched: page=x pfn=1239721 order=0\n"
+		"          bash-9     [000] ....   6034.185546: mm_page_free_batched: pfn=0x200010\n";
+	struct smm_replay_opts o;
+
+	replay_opts(&o);
+	replay_text(&o, text);
+	ASSERT_EQ(0, rp.malformed);
+	ASSERT_EQ(1, rp.other);
+	ASSERT_EQ(17, rp.trace_lost);
+	ASSERT_EQ(7, rp.events);
+	ASSERT_EQ(4, stat(&rp.mm, SMM_MST_ALLOCS));
+	ASSERT_EQ(3, stat(&rp.mm, SMM_MST_MIRRORED));
+	ASSERT_EQ(1, stat(&rp.mm, SMM_MST_HOST_FAIL));
+	ASSERT_EQ(2, stat(&rp.mm, SMM_MST_FREES));
+	ASSERT_EQ(1, stat(&rp.mm, SMM_MST_BATCHED_ECHO));
+	ASSERT_EQ(1, rp.mm.used);
+	smm_replay_destroy(&rp);
+
+	/* comm with a space and a dash; the tgid column; pid filters */
+	replay_opts(&o);
+	strcpy(o.filter.comm, "kworker/u4:1");
+	replay_text(&o, text);
+	ASSERT_EQ(1, stat(&rp.mm, SMM_MST_MIRRORED));
+	smm_replay_destroy(&rp);
+	replay_opts(&o);
+	o.filter.pid = 4242;
+	replay_text(&o, text);
+	ASSERT_EQ(1, stat(&rp.mm, SMM_MST_MIRRORED));
+	smm_replay_destroy(&rp);
+}
+
+TEST(replay_counts_and_reports_malformed_lines)
+{
+	static char text[] =
+		"# tracer: nop\n"
+		"            bash-1 [000] .... 1.0: mm_page_alloc: pfn=0x10 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		"just some words\n"
+		"            bash-1 [000] .... 1.0: mm_page_alloc: pfn=0xzz order=0 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		"            bash-1 [000] .... 1.0: mm_page_alloc: pfn=0x11 order=64 migratetype=0 gfp_flags=GFP_KERNEL\n"
+		"            bash-1 [000] .... 1.0: mm_page_alloc: pfn=0x12 order=0\n"
+		"            bash-1 [000] .... 1.0: mm_page_alloc: pfn=0x13 order=0 gfp_flags=GFP_KERNEL|what?\n"
+		"            bash-1 [000] .... 1.0: mm_page_free: order=0\n"
+		"            bash [000] .... 1.0: mm_page_free: pfn=0x10 order=0\n"
+		"            bash-1 [000] .... 1.0: mm_page_free: pfn=0x10 order=0 junk\n"
+		"            bash-1 [000] .... 1.0: mm_page_alloc: pfn=0x14 order=0 migratetype=0 gfp_flags=GFP_KERNEL nid=99\n"
+		"bash-1 [000] 1.0: mm_page_free: pfn=0x10 order=0\n";
+	struct smm_replay_opts o;
+
+	replay_opts(&o);
+	replay_text(&o, text);
+	ASSERT_EQ(12, rp.lines);
+	ASSERT_EQ(9, rp.malformed);
+	ASSERT_EQ(3, rp.first_malformed);
+	ASSERT_EQ(2, rp.events);
+	ASSERT_EQ(1, stat(&rp.mm, SMM_MST_FREES));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 3: malformed: not a trace line"));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 4: malformed: bad pfn"));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 5: malformed: bad order"));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 6: malformed: neither"));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 7: malformed: bad gfp_flags"));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 8: malformed: pfn= or order= missing"));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 9: malformed: no COMM-PID [CPU] prefix"));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 10: malformed: a field without '='"));
+	ASSERT_TRUE(strstr(cap_err.buf, "line 11: malformed: bad nid"));
+	smm_replay_destroy(&rp);
+}
+
+/* Garbage and mangled trace lines: counted, never a crash (ASan/UBSan). */
+TEST(replay_survives_garbage)
+{
+	static const char *const seeds[] = {
+		"  a-1 [001] d..1. 1.000001: mm_page_alloc: page=0 pfn=0x9000 order=3 migratetype=1 gfp_flags=GFP_HIGHUSER_MOVABLE",
+		"  a-1 [000] ..... 1.000002: mm_page_free: page=0 pfn=0x9000 order=3",
+		"  a-1 [000] ..... 1.000003: mm_page_free_batched: page=0 pfn=0x9000 order=0",
+		"# shadowmm mirror log 1",
+		"# chunk 0x8000 8192 0",
+		"# config firmware_size=0 kernel_size=0 initrd_size=0 zone_layout=real min_free_kbytes=0 nodes=2",
+		"# distance 0 1 200",
+		"CPU:0 [LOST 1 EVENTS]",
+	};
+	static char line[512];
+	struct smm_replay_opts o;
+	unsigned int i, j, len;
+
+	replay_opts(&o);
+	o.nodes = 2;
+	o.node_size = SZ_8M;
+	o.entries = 64;
+	if (rp.m)
+		smm_replay_destroy(&rp);
+	ASSERT_EQ(0, smm_replay_init(&rp, &o, smm_capture_emit,
+				     smm_capture_emit, &cap_err));
+	memset(&cap_err, 0, sizeof(cap_err));
+	rnd_state = 99;
+	for (i = 0; i < 30000; i++) {
+		const char *s = seeds[rnd() % ARRAY_SIZE(seeds)];
+
+		len = strlen(s);
+		memcpy(line, s, len + 1);
+		/* mutate: overwrite, truncate, or random bytes throughout */
+		switch (rnd() % 4) {
+		case 0:
+			for (j = 0; j < 1 + rnd() % 4; j++)
+				line[rnd() % len] = 1 + rnd() % 255;
+			break;
+		case 1:
+			line[rnd() % (len + 1)] = '\0';
+			break;
+		case 2:
+			len = rnd() % (sizeof(line) - 1);
+			for (j = 0; j < len; j++)
+				line[j] = 1 + rnd() % 255;
+			line[len] = '\0';
+			break;
+		default:
+			/* digits grown past any width */
+			line[rnd() % len] = '9';
+			break;
+		}
+		smm_replay_line(&rp, line);
+		/* keep the error capture from filling up */
+		cap_err.len = 0;
+	}
+	ASSERT_EQ(30000, rp.lines);
+	ASSERT_NE(0, rp.malformed);
+	ASSERT_NE(0, rp.events);
+	smm_replay_finish(&rp);
 	smm_replay_destroy(&rp);
 }

@@ -294,7 +294,14 @@ struct smm_replay_fields {
 
 static const char *parse_fields(char *s, struct smm_replay_fields *f)
 {
+	static const char failed[] = "[FAILED TO PARSE]";
+
 	memset(f, 0, sizeof(*f));
+	/* libtraceevent's raw fields when it cannot run the print format */
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!strncmp(s, failed, sizeof(failed) - 1))
+		s += sizeof(failed) - 1;
 	for (;;) {
 		char *key, *eq;
 		size_t klen, vlen;
