@@ -7,7 +7,8 @@
  * `stress ms=N [seed=S]`, parsed by the same grammar, is run here: it
  * goes on for a while with smm_lock dropped, so that debugfs stays
  * readable meanwhile. `mirror on|off` attaches or detaches the mirror's
- * probes (src/kernel/mirror.c); `reset` detaches them first.
+ * probes (src/kernel/mirror.c); a valid `reset` detaches them first
+ * (through m->mirror_detach).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -96,9 +97,6 @@ static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 	}
 
 	mutex_lock(&smm_lock);
-	/* reset rebuilds what the probes write to: detach them first */
-	if (smm_machine && smm_ctl_is(buf, "reset"))
-		smm_mirror_detach(smm_machine);
 	ret = smm_machine ? smm_ctl_exec(smm_machine, buf, smm_log_printk, NULL)
 			  : -ENODEV;
 	mutex_unlock(&smm_lock);

@@ -128,11 +128,13 @@ sed 's/^/# compare: /' "$M/compare"
 smm_ctl "mirror on order=0"
 busy=""
 for c in "alloc order=0" "free all" "drain" "workload seed=1 ops=10" \
-	"stress ms=10" "memblock set bottom_up=1" "mirror on"; do
+	"stress ms=10" "memblock set bottom_up=1" "mirror on" \
+	"reset upto=bogus"; do
 	if smm_ctl "$c" 2>/dev/null; then
 		busy="$busy '$c' succeeded;"
 	fi
 done
+[ "$(stat_of on)" = 1 ] || busy="$busy the mirror went off;"
 if [ -z "$busy" ]; then
 	ktap_test_pass "mirror on: commands that change the shadow fail"
 else

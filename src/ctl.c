@@ -368,7 +368,9 @@ ctl_reset(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 		log(ctx, "ctl: a stress run is going on\n");
 		return -EBUSY;
 	}
-	/* the module turns the mirror off before a reset reaches here */
+	/* the probes write to what is rebuilt: off first, and waited for */
+	if (m->mirroring && m->mirror_detach)
+		m->mirror_detach(m);
 	if (m->mirroring) {
 		log(ctx, "ctl: the mirror is on (mirror off first)\n");
 		return -EBUSY;
@@ -738,15 +740,6 @@ int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 	*ms = args[0].val;
 	*seed = args[1].seen ? args[1].val : 1;
 	return 1;
-}
-
-bool smm_ctl_is(const char *cmd, const char *word)
-{
-	size_t n = strlen(word);
-
-	cmd += strspn(cmd, " \t");
-	return !strncmp(cmd, word, n) &&
-	       (!cmd[n] || cmd[n] == ' ' || cmd[n] == '\t' || cmd[n] == '\n');
 }
 
 /* "LO" or "LO-HI", both orders the shadow has. */

@@ -302,6 +302,8 @@ void smm_mirror_apply(struct smm_mirror *mm, struct smm_machine *m,
 	 * that allocates a host page): mm->lock is held below us, so drop.
 	 */
 	if (pc->active) {
+		if (ev->type == SMM_MIRROR_ALLOC)
+			pc->stat[SMM_MST_ALLOCS]++;
 		pc->stat[SMM_MST_DROPPED]++;
 		return;
 	}

@@ -44,8 +44,6 @@ struct smm_mirror_filter;
  */
 int smm_ctl_parse_mirror(const char *cmd, struct smm_mirror_filter *f,
 			 smm_log_fn log, void *ctx);
-/* @cmd's first word is @word (a well-formed command or not). */
-bool smm_ctl_is(const char *cmd, const char *word);
 
 /* An smm_log_fn that prints nothing. */
 void smm_log_discard(void *ctx, const char *fmt, ...) __printf(2, 3);

@@ -116,8 +116,11 @@ struct smm_machine {
 	/*
 	 * The mirror's probes are attached (src/kernel/mirror.c): they own
 	 * the shadow, and commands that change it fail with EBUSY.
+	 * mirror_detach turns it off: ctl reset calls it once the command
+	 * is known to be good, before the machine is rebuilt.
 	 */
 	bool mirroring;
+	void (*mirror_detach)(struct smm_machine *m);
 };
 
 #define SMM_TAG_LEN	16

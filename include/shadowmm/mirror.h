@@ -45,7 +45,7 @@ enum smm_mirror_stat {
 	SMM_MST_UNMATCHED,	/* host frees of a pfn the table does not hold */
 	SMM_MST_BATCHED_ECHO,	/* free_batched after its own mm_page_free */
 	SMM_MST_ORDER_MISMATCH,	/* freed with another order than allocated */
-	SMM_MST_DROPPED,	/* events not applied (re-entered on a CPU) */
+	SMM_MST_DROPPED,	/* allocs or frees not applied (re-entry) */
 	SMM_MST_LOG_LOST,	/* log records overwritten by newer ones */
 	SMM_MIRROR_NR_STATS
 };

@@ -248,6 +248,71 @@ TEST(mirror_filter)
 	ASSERT_TRUE(smm_mirror_filter_match(&f, 5, "dd", 2, 1));
 }
 
+static unsigned int detached;
+
+static void fake_detach(struct smm_machine *m)
+{
+	detached++;
+	m->mirroring = false;
+}
+
+/* ctl: the mirror's words, and what the shadow refuses while it is on */
+TEST(mirror_ctl)
+{
+	static const char *const bad[] = {
+		"mirror", "mirror on pid=x", "mirror on order=3-1",
+		"mirror on order=11", "mirror on comm=abcdefghijklmnopq",
+		"mirror on nid=16", "mirror on bogus=1", "mirror off now",
+		"mirror on pid=1 pid=2", "mirror onn",
+	};
+	static const char *const busy[] = {
+		"alloc order=0", "free all", "drain", "verify 1",
+		"workload seed=1 ops=1", "memblock set bottom_up=1",
+	};
+	struct smm_mirror_filter f;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++)
+		ASSERT_EQ(-EINVAL, smm_ctl_parse_mirror(bad[i], &f,
+							 smm_log_discard, NULL));
+	ASSERT_EQ(0, smm_ctl_parse_mirror("alloc order=0", &f,
+					  smm_log_discard, NULL));
+	ASSERT_EQ(2, smm_ctl_parse_mirror("mirror off\n", &f, smm_log_discard,
+					  NULL));
+	ASSERT_EQ(1, smm_ctl_parse_mirror("mirror on comm=dd order=1-3 nid=1 pid=7",
+					  &f, smm_log_discard, NULL));
+	ASSERT_STREQ("dd", f.comm);
+	ASSERT_EQ(1, f.order_lo);
+	ASSERT_EQ(3, f.order_hi);
+	ASSERT_EQ(1, f.host_nid);
+	ASSERT_EQ(7, f.pid);
+	ASSERT_EQ(1, smm_ctl_parse_mirror("mirror on", &f, smm_log_discard,
+					  NULL));
+	ASSERT_EQ(-1, f.pid);
+	ASSERT_EQ(SMM_MAX_ORDER - 1, f.order_hi);
+
+	boot_machine(64, 0);
+	mm_m->mirroring = true;
+	mm_m->mirror_detach = fake_detach;
+	detached = 0;
+	for (i = 0; i < ARRAY_SIZE(busy); i++)
+		ASSERT_EQ(-EBUSY, smm_ctl_exec(mm_m, busy[i], smm_log_discard,
+					       NULL));
+	ASSERT_EQ(-EINVAL, smm_ctl_exec(mm_m, "mirror on", smm_log_discard,
+					NULL));
+	/* a bad reset changes nothing; a good one detaches, then rebuilds */
+	ASSERT_EQ(-EINVAL, smm_ctl_exec(mm_m, "reset upto=bogus",
+					smm_log_discard, NULL));
+	ASSERT_EQ(0, detached);
+	ASSERT_TRUE(mm_m->mirroring);
+	ASSERT_EQ(0, smm_ctl_exec(mm_m, "policy default", smm_log_discard, NULL));
+	ASSERT_EQ(0, smm_ctl_exec(mm_m, "reset", smm_log_discard, NULL));
+	ASSERT_EQ(1, detached);
+	ASSERT_FALSE(mm_m->mirroring);
+	ASSERT_EQ(0, smm_ctl_exec(mm_m, "alloc order=0", smm_log_discard, NULL));
+	ASSERT_EQ(0, smm_ctl_exec(mm_m, "free all", smm_log_discard, NULL));
+}
+
 /* ---- the replay ------------------------------------------------------ */
 
 static struct smm_replay rp;

@@ -240,6 +240,7 @@ static int smm_mirror_attach(struct smm_machine *m,
 		return ret;
 	smm_mirror_clear(&smm_mirror);
 	smm_mirror.filter = *f;
+	m->mirror_detach = smm_mirror_detach;
 	m->mirroring = true;
 	for (i = 0; i < ARRAY_SIZE(smm_mirror_tps); i++) {
 		ret = tracepoint_probe_register(smm_mirror_tps[i].tp,
