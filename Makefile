@@ -6,6 +6,7 @@
 #   make unit       the portable core built for userspace with ASan/UBSan + its tests
 #   make mutants    mutation testing: each plausible bug of scripts/mutate.sh's
 #                   table must make the unit tests that name it fail
+#   make replay     build/shadowmm-replay: replay a recorded kmem trace offline
 #   make vm-test    the guest lane: every selftests/ test inside a QEMU guest
 #                   (TESTS="load ctl" for some; KERNEL=VER for another kernel;
 #                   KERNEL=debug for the debug kernel, numa_cma= boot)
@@ -33,8 +34,8 @@ TOP := $(CURDIR)
 SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
-.PHONY: all module clean unit mutants vm-test check check-debug demo vm \
-	style sparse dkms-test setup unit-bench
+.PHONY: all module clean unit mutants replay vm-test check check-debug \
+	demo vm style sparse dkms-test setup unit-bench
 
 all: module
 
@@ -69,6 +70,10 @@ mutants:
 	@echo "[mutants] unit tests against the mutants of scripts/mutate.sh"
 	@mkdir -p build
 	scripts/mutate.sh
+replay:
+	$(MAKE) -C selftests/unit replay
+	@mkdir -p build
+	cp selftests/unit/build/shadowmm-replay build/shadowmm-replay
 
 style:
 	@echo "[style] checkpatch.pl --strict"
