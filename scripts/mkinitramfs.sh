@@ -200,8 +200,10 @@ else
 	: >"$root/etc/smm/cmd.sh"
 fi
 [ -z "$tty_size" ] || echo "$tty_size" >"$root/etc/smm/tty"
-echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-echo 'root:x:0:' >"$root/etc/group"
+# nobody: the unprivileged user of selftests/shadowmm_security.sh (su)
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+	'nobody:x:65534:65534:nobody:/:/bin/sh' >"$root/etc/passwd"
+printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$root/etc/group"
 
 if [ -n "$module" ]; then
 	cp "$module" "$root/lib/shadowmm/shadowmm.ko"
