@@ -12,12 +12,16 @@
 #   make check-debug  the debug lane: build (cached) a KASAN/lockdep/kmemleak
 #                   CMA kernel from linux-source-6.12, the suite on it twice
 #                   (numa_cma= and cma=)
-#   make check      setup + style + unit + mutants + module (W=1 -Werror,
+#   make check      setup + style + unit + fuzz + mutants + module (W=1 -Werror,
 #                   sparse) + dkms + vm-test on 6.1 and 6.12 + the debug lane
 #   make demo       setup + build + a guest that shows the pipeline
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
 #                   README.rst through docutils
+#   make fuzz       libFuzzer (clang) over the ctl parser and executor on the
+#                   host, ASan/UBSan, smm_check() and "a rejection changes
+#                   nothing" after every command: FUZZ_TIME=60 s per target
+#                   (FUZZ_TIME=3600 make fuzz for a long run)
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
 
@@ -34,7 +38,7 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants vm-test check check-debug demo vm \
-	style sparse dkms-test setup unit-bench
+	style sparse dkms-test setup unit-bench fuzz
 
 all: module
 
@@ -64,6 +68,10 @@ unit:
 
 unit-bench:
 	scripts/unit-bench.sh
+
+fuzz:
+	@echo "[fuzz] libFuzzer targets of selftests/unit/fuzz/ (FUZZ_TIME=$${FUZZ_TIME:-60} s each)"
+	$(MAKE) -C selftests/unit fuzz
 
 mutants:
 	@echo "[mutants] unit tests against the mutants of scripts/mutate.sh"
