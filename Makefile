@@ -22,6 +22,9 @@
 #                   host, ASan/UBSan, smm_check() and "a rejection changes
 #                   nothing" after every command: FUZZ_TIME=60 s per target
 #                   (FUZZ_TIME=3600 make fuzz for a long run)
+#   make fuzz-ctl   the ctl fuzzer in the guest (selftests/shadowmm_fuzz_ctl.sh):
+#                   SMM_FUZZ_WRITES=30000 writes (=1000000 for a long run,
+#                   ~45 min), SMM_FUZZ_SEED=S to replay a run
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
 
@@ -38,7 +41,7 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants vm-test check check-debug demo vm \
-	style sparse dkms-test setup unit-bench fuzz
+	style sparse dkms-test setup unit-bench fuzz fuzz-ctl
 
 all: module
 
@@ -68,6 +71,15 @@ unit:
 
 unit-bench:
 	scripts/unit-bench.sh
+
+# the guest's timeouts follow the writes: ~375 a second, 200 assumed
+SMM_FUZZ_WRITES ?= 30000
+SMM_FUZZ_SEED ?= 0
+fuzz-ctl: module
+	@t=$$(( $(SMM_FUZZ_WRITES) / 200 + 120 )); \
+	scripts/vm-test.sh --test-timeout $$((t + 20)) --timeout $$((t + 200)) \
+		--append "SMM_FUZZ_WRITES=$(SMM_FUZZ_WRITES) SMM_FUZZ_SEED=$(SMM_FUZZ_SEED) SMM_FUZZ_TIMEOUT=$$t" \
+		fuzz_ctl
 
 fuzz:
 	@echo "[fuzz] libFuzzer targets of selftests/unit/fuzz/ (FUZZ_TIME=$${FUZZ_TIME:-60} s each)"
