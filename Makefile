@@ -18,9 +18,10 @@
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
 #                   README.rst through docutils
-#   make fuzz       libFuzzer (clang) over the ctl parser and executor on the
-#                   host, ASan/UBSan, smm_check() and "a rejection changes
-#                   nothing" after every command: FUZZ_TIME=60 s per target
+#   make fuzz       libFuzzer (clang) on the host, ASan/UBSan: the ctl parser
+#                   and executor (smm_check() and "a rejection changes
+#                   nothing" after every command) and sequences of core
+#                   alloc/free/drain: FUZZ_TIME=60 s per target
 #                   (FUZZ_TIME=3600 make fuzz for a long run)
 #   make fuzz-ctl   the ctl fuzzer in the guest (selftests/shadowmm_fuzz_ctl.sh):
 #                   SMM_FUZZ_WRITES=30000 writes (=1000000 for a long run,
