@@ -13,12 +13,20 @@
 #   make check-debug  the debug lane: build (cached) a KASAN/lockdep/kmemleak
 #                   CMA kernel from linux-source-6.12, the suite on it twice
 #                   (numa_cma= and cma=)
-#   make check      setup + style + unit + mutants + module (W=1 -Werror,
+#   make check      setup + style + unit + fuzz + mutants + module (W=1 -Werror,
 #                   sparse) + dkms + vm-test on 6.1 and 6.12 + the debug lane
 #   make demo       setup + build + a guest that shows the pipeline
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
 #                   README.rst through docutils
+#   make fuzz       libFuzzer (clang) on the host, ASan/UBSan: the ctl parser
+#                   and executor (smm_check() and "a rejection changes
+#                   nothing" after every command) and sequences of core
+#                   alloc/free/drain: FUZZ_TIME=60 s per target
+#                   (FUZZ_TIME=3600 make fuzz for a long run)
+#   make fuzz-ctl   the ctl fuzzer in the guest (selftests/shadowmm_fuzz_ctl.sh):
+#                   SMM_FUZZ_WRITES=30000 writes (=1000000 for a long run,
+#                   ~45 min), SMM_FUZZ_SEED=S to replay a run
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
 
@@ -35,7 +43,7 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants replay vm-test check check-debug \
-	demo vm style sparse dkms-test setup unit-bench
+	demo vm style sparse dkms-test setup unit-bench fuzz fuzz-ctl
 
 all: module
 
@@ -65,6 +73,20 @@ unit:
 
 unit-bench:
 	scripts/unit-bench.sh
+
+# the guest's timeouts follow the writes: ~375 a second, 200 assumed
+SMM_FUZZ_WRITES ?= 30000
+SMM_FUZZ_SEED ?= 0
+fuzz-ctl: module
+	@t=$$(( $(SMM_FUZZ_WRITES) / 200 + 120 )); \
+	scripts/vm-test.sh --test-timeout $$((t + 20)) --timeout $$((t + 200)) \
+		--append "SMM_FUZZ_WRITES=$(SMM_FUZZ_WRITES) SMM_FUZZ_SEED=$(SMM_FUZZ_SEED) SMM_FUZZ_TIMEOUT=$$t" \
+		fuzz_ctl
+
+fuzz:
+	@echo "[fuzz] libFuzzer targets of selftests/unit/fuzz/ (FUZZ_TIME=$${FUZZ_TIME:-60} s each) and the replay's reader ($${FUZZ_REPLAY_TIME:-30} s)"
+	$(MAKE) -C selftests/unit fuzz
+	$(MAKE) -C selftests/unit fuzz-replay
 
 mutants:
 	@echo "[mutants] unit tests against the mutants of scripts/mutate.sh"

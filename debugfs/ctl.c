@@ -97,8 +97,12 @@ static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 	}
 
 	mutex_lock(&smm_lock);
-	ret = smm_machine ? smm_ctl_exec(smm_machine, buf, smm_log_printk, NULL)
-			  : -ENODEV;
+	if (smm_machine) {
+		ret = smm_ctl_exec(smm_machine, buf, smm_log_printk, NULL);
+	} else {
+		pr_info("ctl: no machine\n");
+		ret = -ENODEV;
+	}
 	mutex_unlock(&smm_lock);
 	/* caches may have come or gone (cache create/destroy, reset) */
 	smm_debugfs_slab_sync();

@@ -293,6 +293,10 @@ static int ctl_memblock_range(struct smm_machine *m, bool reserve, char **tok,
 		log(ctx, "ctl: memblock %s [0x%016llx-0x%016llx]\n",
 		    reserve ? "reserve" : "free", (unsigned long long)base,
 		    (unsigned long long)(base + size - 1));
+	else	/* a region array that cannot double */
+		log(ctx, "ctl: memblock %s of [0x%016llx-0x%016llx] failed (%d)\n",
+		    reserve ? "reserve" : "free", (unsigned long long)base,
+		    (unsigned long long)(base + size - 1), ret);
 	return ret;
 }
 
@@ -657,7 +661,11 @@ static int ctl_workload(struct smm_machine *m, char **tok, int ntok,
 	smm_migrate_disable();
 	ret = smm_workload_run(m, args[0].val, args[1].val, &res);
 	smm_migrate_enable();
-	if (!ret)
+	if (ret)
+		log(ctx, "ctl: workload seed=%llu ops=%llu failed (%d)\n",
+		    (unsigned long long)args[0].val,
+		    (unsigned long long)args[1].val, ret);
+	else
 		log(ctx, "workload: seed %llu ops %llu: %lu/%lu/%lu alloc/free/fail hash %016llx\n",
 		    (unsigned long long)args[0].val,
 		    (unsigned long long)args[1].val, res.allocs, res.frees,
