@@ -23,12 +23,18 @@
 #                   and executor (smm_check() and "a rejection changes
 #                   nothing" after every command) and sequences of core
 #                   alloc/free/drain: FUZZ_TIME=60 s per target
-#                   (FUZZ_TIME=3600 make fuzz for a long run)
+#                   (FUZZ_TIME=3600 make fuzz for a long run); and the
+#                   replay's trace reader (FUZZ_REPLAY_TIME=30 s)
 #   make fuzz-ctl   the ctl fuzzer in the guest (selftests/shadowmm_fuzz_ctl.sh):
 #                   SMM_FUZZ_WRITES=30000 writes (=1000000 for a long run,
 #                   ~45 min), SMM_FUZZ_SEED=S to replay a run
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
+#   make sparse     the module under sparse (C=2); any warning fails
+#   make dkms-test  dkms build of dkms.conf in a private dkms tree
+#   make setup      install the packages (scripts/setup.sh)
+#   make clean      remove the module build, the unit build and build/
+#   make help       this list
 
 KERNEL ?= $(shell scripts/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KERNEL)/build
@@ -43,9 +49,13 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants replay vm-test check check-debug \
-	demo vm style sparse dkms-test setup unit-bench fuzz fuzz-ctl
+	demo vm style sparse dkms-test setup unit-bench fuzz fuzz-ctl help
 
 all: module
+
+# every target with its line(s), from the comment at the top of this file
+help:
+	@awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); if ($$0 != "") print; next } NR > 3 { exit }' $(firstword $(MAKEFILE_LIST))
 
 module:
 	@echo "[build] shadowmm.ko against $(KDIR) (W=1, warnings are errors)"
