@@ -6,20 +6,35 @@
 #   make unit       the portable core built for userspace with ASan/UBSan + its tests
 #   make mutants    mutation testing: each plausible bug of scripts/mutate.sh's
 #                   table must make the unit tests that name it fail
+#   make replay     build/shadowmm-replay: replay a recorded kmem trace offline
 #   make vm-test    the guest lane: every selftests/ test inside a QEMU guest
 #                   (TESTS="load ctl" for some; KERNEL=VER for another kernel;
 #                   KERNEL=debug for the debug kernel, numa_cma= boot)
 #   make check-debug  the debug lane: build (cached) a KASAN/lockdep/kmemleak
 #                   CMA kernel from linux-source-6.12, the suite on it twice
 #                   (numa_cma= and cma=)
-#   make check      setup + style + unit + mutants + module (W=1 -Werror,
+#   make check      setup + style + unit + fuzz + mutants + module (W=1 -Werror,
 #                   sparse) + dkms + vm-test on 6.1 and 6.12 + the debug lane
 #   make demo       setup + build + a guest that shows the pipeline
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
 #                   README.rst through docutils
+#   make fuzz       libFuzzer (clang) on the host, ASan/UBSan: the ctl parser
+#                   and executor (smm_check() and "a rejection changes
+#                   nothing" after every command) and sequences of core
+#                   alloc/free/drain: FUZZ_TIME=60 s per target
+#                   (FUZZ_TIME=3600 make fuzz for a long run); and the
+#                   replay's trace reader (FUZZ_REPLAY_TIME=30 s)
+#   make fuzz-ctl   the ctl fuzzer in the guest (selftests/shadowmm_fuzz_ctl.sh):
+#                   SMM_FUZZ_WRITES=30000 writes (=1000000 for a long run,
+#                   ~45 min), SMM_FUZZ_SEED=S to replay a run
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
+#   make sparse     the module under sparse (C=2); any warning fails
+#   make dkms-test  dkms build of dkms.conf in a private dkms tree
+#   make setup      install the packages (scripts/setup.sh)
+#   make clean      remove the module build, the unit build and build/
+#   make help       this list
 
 KERNEL ?= $(shell scripts/kver.sh 2>/dev/null)
 KDIR ?= /lib/modules/$(KERNEL)/build
@@ -33,10 +48,14 @@ TOP := $(CURDIR)
 SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
-.PHONY: all module clean unit mutants vm-test check check-debug demo vm \
-	style sparse dkms-test setup unit-bench
+.PHONY: all module clean unit mutants replay vm-test check check-debug \
+	demo vm style sparse dkms-test setup unit-bench fuzz fuzz-ctl help
 
 all: module
+
+# every target with its line(s), from the comment at the top of this file
+help:
+	@awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); if ($$0 != "") print; next } NR > 3 { exit }' $(firstword $(MAKEFILE_LIST))
 
 module:
 	@echo "[build] shadowmm.ko against $(KDIR) (W=1, warnings are errors)"
@@ -65,10 +84,28 @@ unit:
 unit-bench:
 	scripts/unit-bench.sh
 
+# the guest's timeouts follow the writes: ~375 a second, 200 assumed
+SMM_FUZZ_WRITES ?= 30000
+SMM_FUZZ_SEED ?= 0
+fuzz-ctl: module
+	@t=$$(( $(SMM_FUZZ_WRITES) / 200 + 120 )); \
+	scripts/vm-test.sh --test-timeout $$((t + 20)) --timeout $$((t + 200)) \
+		--append "SMM_FUZZ_WRITES=$(SMM_FUZZ_WRITES) SMM_FUZZ_SEED=$(SMM_FUZZ_SEED) SMM_FUZZ_TIMEOUT=$$t" \
+		fuzz_ctl
+
+fuzz:
+	@echo "[fuzz] libFuzzer targets of selftests/unit/fuzz/ (FUZZ_TIME=$${FUZZ_TIME:-60} s each) and the replay's reader ($${FUZZ_REPLAY_TIME:-30} s)"
+	$(MAKE) -C selftests/unit fuzz
+	$(MAKE) -C selftests/unit fuzz-replay
+
 mutants:
 	@echo "[mutants] unit tests against the mutants of scripts/mutate.sh"
 	@mkdir -p build
 	scripts/mutate.sh
+replay:
+	$(MAKE) -C selftests/unit replay
+	@mkdir -p build
+	cp selftests/unit/build/shadowmm-replay build/shadowmm-replay
 
 style:
 	@echo "[style] checkpatch.pl --strict"

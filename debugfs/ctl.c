@@ -6,7 +6,9 @@
  *
  * `stress ms=N [seed=S]`, parsed by the same grammar, is run here: it
  * goes on for a while with smm_lock dropped, so that debugfs stays
- * readable meanwhile.
+ * readable meanwhile. `mirror on|off` attaches or detaches the mirror's
+ * probes (src/kernel/mirror.c); a valid `reset` detaches them first
+ * (through m->mirror_detach).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,6 +35,9 @@ static int smm_ctl_stress(unsigned int ms, u32 seed)
 	} else if (m->busy) {
 		pr_info("ctl: stress is already running\n");
 		ret = -EBUSY;
+	} else if (m->mirroring) {
+		pr_info("ctl: the mirror owns the shadow (mirror off first)\n");
+		ret = -EBUSY;
 	} else {
 		m->busy = true;
 	}
@@ -51,6 +56,7 @@ static int smm_ctl_stress(unsigned int ms, u32 seed)
 static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
+	struct smm_mirror_filter filter;
 	char buf[SMM_CTL_MAX + 1];
 	unsigned int ms;
 	u32 seed;
@@ -83,9 +89,20 @@ static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 		return ret ? ret : count;
 	}
 
+	ret = smm_ctl_parse_mirror(buf, &filter, smm_log_printk, NULL);
+	if (ret) {
+		if (ret > 0)
+			ret = smm_mirror_ctl(ret == 1, &filter);
+		return ret ? ret : count;
+	}
+
 	mutex_lock(&smm_lock);
-	ret = smm_machine ? smm_ctl_exec(smm_machine, buf, smm_log_printk, NULL)
-			  : -ENODEV;
+	if (smm_machine) {
+		ret = smm_ctl_exec(smm_machine, buf, smm_log_printk, NULL);
+	} else {
+		pr_info("ctl: no machine\n");
+		ret = -ENODEV;
+	}
 	mutex_unlock(&smm_lock);
 	/* caches may have come or gone (cache create/destroy, reset) */
 	smm_debugfs_slab_sync();

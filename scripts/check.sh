@@ -8,7 +8,7 @@
 #
 # Test counts come from the unit tests, the mutants (scripts/mutate.sh:
 # one each) and the guest lane; the build-only stages (style, module,
-# sparse, dkms) count one each. A failed stage does not stop the
+# sparse, dkms, fuzz) count one each. A failed stage does not stop the
 # independent ones after it, so one run shows everything; the exit status
 # is non-zero when anything failed.
 #
@@ -97,6 +97,10 @@ stage style make -s style
 count_stage style $?
 stage unit make -s unit
 count_tests unit $?
+# libFuzzer over ctl on the host, bounded (FUZZ_TIME s per target, 60):
+# one stage, one count; a crash fails it
+stage fuzz make -s fuzz
+count_stage fuzz $?
 # each mutant of scripts/mutate.sh counts one (about a minute)
 stage mutants scripts/mutate.sh
 count_tests mutants $?

@@ -29,7 +29,8 @@
 #      made by /init with `busybox --install -s`), /init, /etc/smm/{mode,
 #      cmd.sh,tty}, /lib/shadowmm/shadowmm.ko, /lib/shadowmm/selftests/
 #      (<repo>/selftests without unit/), /lib/shadowmm/bpftrace/*.bt
-#      (<repo>/scripts/bpftrace/*.bt).
+#      (<repo>/scripts/bpftrace/*.bt), /usr/bin/NAME for each
+#      <repo>/selftests/tools/NAME.c (gcc -static, cached in build/tools/).
 #
 # Exit status: 0 on success, 1 on any error (message on stderr).
 
@@ -200,8 +201,10 @@ else
 	: >"$root/etc/smm/cmd.sh"
 fi
 [ -z "$tty_size" ] || echo "$tty_size" >"$root/etc/smm/tty"
-echo 'root:x:0:0:root:/root:/bin/sh' >"$root/etc/passwd"
-echo 'root:x:0:' >"$root/etc/group"
+# nobody: the unprivileged user of selftests/shadowmm_security.sh (su)
+printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
+	'nobody:x:65534:65534:nobody:/:/bin/sh' >"$root/etc/passwd"
+printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$root/etc/group"
 
 if [ -n "$module" ]; then
 	cp "$module" "$root/lib/shadowmm/shadowmm.ko"
@@ -211,7 +214,7 @@ else
 fi
 if [ -d "$repo/selftests" ]; then
 	# Everything but the host-side unit tests and build products.
-	tar -C "$repo/selftests" --exclude=./unit --exclude='*.o' --exclude='./.*' -cf - . |
+	tar -C "$repo/selftests" --exclude=./unit --exclude=./tools --exclude='*.o' --exclude='./.*' -cf - . |
 		tar -C "$root/lib/shadowmm/selftests" -xf -
 fi
 if [ -n "$extra_tests" ]; then
@@ -219,6 +222,19 @@ if [ -n "$extra_tests" ]; then
 	tar -C "$extra_tests" --exclude='./.*' -cf - . | tar -C "$root/lib/shadowmm/selftests" -xf -
 fi
 find "$root/lib/shadowmm/selftests" -name '*.sh' -exec chmod 755 {} +
+# The guest's C helpers (selftests/tools/NAME.c -> /usr/bin/NAME), static,
+# built into build/tools/ when the source is newer.
+for src in "$repo"/selftests/tools/*.c; do
+	[ -e "$src" ] || continue
+	bin="$repo/build/tools/$(basename "$src" .c)"
+	if [ ! -x "$bin" ] || [ "$src" -nt "$bin" ]; then
+		mkdir -p "$repo/build/tools"
+		gcc -static -O2 -Wall -Wextra -Werror -o "$bin.tmp.$$" "$src" ||
+			die "cannot build $src (gcc -static: libc6-dev)"
+		mv -f "$bin.tmp.$$" "$bin"
+	fi
+	cp "$bin" "$root/usr/bin/"
+done
 for bt in "$repo"/scripts/bpftrace/*.bt; do
 	if [ -e "$bt" ]; then cp "$bt" "$root/lib/shadowmm/bpftrace/"; fi
 done

@@ -16,7 +16,8 @@
 # "ok N ... # SKIP reason" (test exit 4; reason from its "1..0 # SKIP" line).
 #
 # Per-test timeout, first found: a "# smm-timeout: S" line in the test, -t,
-# $SMM_TEST_TIMEOUT, "timeout=S" in ./settings (kselftest's file), 120 s.
+# $SMM_TEST_TIMEOUT, "timeout=S" in ./settings (kselftest's file), 120 s;
+# a $SMM_TEST_TIMEOUT longer than the test's line wins.
 # A test runs in its own session with stdin /dev/null; on timeout its
 # process group gets SIGTERM, then SIGKILL 5 s later. Whatever the test left
 # running in its process group is killed after it; a module it left loaded
@@ -141,6 +142,11 @@ run_one() { # NUM NAME
 	fi
 	to=$(sed -n 's/^# *smm-timeout: *\([0-9][0-9]*\).*/\1/p' "$SMM_SELFTESTS/$name" | head -n 1)
 	[ -n "$to" ] || to=$default_timeout
+	# a longer $SMM_TEST_TIMEOUT (vm-test.sh --test-timeout) wins over the
+	# test's own line: make fuzz-ctl's long runs
+	if [ -n "${SMM_TEST_TIMEOUT:-}" ] && [ "$SMM_TEST_TIMEOUT" -gt "$to" ]; then
+		to=$SMM_TEST_TIMEOUT
+	fi
 
 	tmp=/tmp/smm-selftest.$n
 	rm -rf "$tmp"

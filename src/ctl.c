@@ -22,15 +22,18 @@
  *   cache free tag=T
  *   kmalloc size=S [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=T]
  *   kfree tag=T
+ *   mirror on [pid=P] [comm=NAME] [order=LO[-HI]] [nid=N] | mirror off
  *
  * (stress is parsed here by smm_ctl_parse_stress() and run by the module,
- * which drops its lock while the threads work.)
+ * which drops its lock while the threads work; mirror likewise, by
+ * smm_ctl_parse_mirror(), attaching the module's tracepoint probes.)
  *
  * A command is parsed and validated completely before anything is done, so
  * a rejected command leaves the machine exactly as it was.
  */
 #include "shadowmm/ctl.h"
 #include "shadowmm/workload.h"
+#include "shadowmm/mirror.h"
 
 #define SMM_CTL_MAX_TOKENS	16
 
@@ -290,6 +293,10 @@ static int ctl_memblock_range(struct smm_machine *m, bool reserve, char **tok,
 		log(ctx, "ctl: memblock %s [0x%016llx-0x%016llx]\n",
 		    reserve ? "reserve" : "free", (unsigned long long)base,
 		    (unsigned long long)(base + size - 1));
+	else	/* a region array that cannot double */
+		log(ctx, "ctl: memblock %s of [0x%016llx-0x%016llx] failed (%d)\n",
+		    reserve ? "reserve" : "free", (unsigned long long)base,
+		    (unsigned long long)(base + size - 1), ret);
 	return ret;
 }
 
@@ -339,6 +346,10 @@ ctl_memblock(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	 * After memblock_free_all() the buddy allocator owns every free
 	 * byte: memblock may no longer hand any out or take any back.
 	 */
+	if (m->mirroring) {
+		log(ctx, "ctl: the mirror owns the shadow (mirror off first)\n");
+		return -EBUSY;
+	}
 	if (m->cfg.upto == SMM_UPTO_BUDDY && strcmp(tok[0], "set") &&
 	    !(smm_slab_is_available(m) && !strcmp(tok[0], "alloc"))) {
 		log(ctx, "ctl: memblock gave its memory to the buddy (reset upto=memmap)\n");
@@ -376,6 +387,13 @@ ctl_reset(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	}
 	if (m->busy) {
 		log(ctx, "ctl: a stress run is going on\n");
+		return -EBUSY;
+	}
+	/* the probes write to what is rebuilt: off first, and waited for */
+	if (m->mirroring && m->mirror_detach)
+		m->mirror_detach(m);
+	if (m->mirroring) {
+		log(ctx, "ctl: the mirror is on (mirror off first)\n");
 		return -EBUSY;
 	}
 	smm_machine_teardown(m);
@@ -643,7 +661,11 @@ static int ctl_workload(struct smm_machine *m, char **tok, int ntok,
 	smm_migrate_disable();
 	ret = smm_workload_run(m, args[0].val, args[1].val, &res);
 	smm_migrate_enable();
-	if (!ret)
+	if (ret)
+		log(ctx, "ctl: workload seed=%llu ops=%llu failed (%d)\n",
+		    (unsigned long long)args[0].val,
+		    (unsigned long long)args[1].val, ret);
+	else
 		log(ctx, "workload: seed %llu ops %llu: %lu/%lu/%lu alloc/free/fail hash %016llx\n",
 		    (unsigned long long)args[0].val,
 		    (unsigned long long)args[1].val, res.allocs, res.frees,
@@ -659,6 +681,11 @@ ctl_buddy(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 
 	if (ret)
 		return ret;
+	/* the host's events own the shadow; policy only steers ctl allocs */
+	if (m->mirroring && strcmp(tok[0], "policy")) {
+		log(ctx, "ctl: the mirror owns the shadow (mirror off first)\n");
+		return -EBUSY;
+	}
 	if (!strcmp(tok[0], "alloc"))
 		return ctl_alloc(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "free"))
@@ -973,6 +1000,11 @@ ctl_slab(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 
 	if (ret)
 		return ret;
+	/* slab objects come from the shadow's pages, which the mirror owns */
+	if (m->mirroring) {
+		log(ctx, "ctl: the mirror owns the shadow (mirror off first)\n");
+		return -EBUSY;
+	}
 	if (!strcmp(tok[0], "kmalloc"))
 		return ctl_kmalloc(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "kfree"))
@@ -1073,6 +1105,95 @@ int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 	return 1;
 }
 
+/* "LO" or "LO-HI", both orders the shadow has. */
+static int parse_order_range(const char *s, unsigned int *lo,
+			     unsigned int *hi)
+{
+	u64 a, b;
+
+	if (smm_parse_number(&s, &a))
+		return -EINVAL;
+	b = a;
+	if (*s == '-') {
+		s++;
+		if (smm_parse_number(&s, &b))
+			return -EINVAL;
+	}
+	if (*s || a > b || b >= SMM_MAX_ORDER)
+		return -EINVAL;
+	*lo = a;
+	*hi = b;
+	return 0;
+}
+
+static bool valid_comm(const char *c)
+{
+	size_t i, n = strlen(c);
+
+	if (!n || n >= SMM_MIRROR_COMM_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (c[i] <= ' ' || c[i] > '~')
+			return false;
+	return true;
+}
+
+int smm_ctl_parse_mirror(const char *cmd, struct smm_mirror_filter *f,
+			 smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "pid" }, { .key = "comm", .is_str = true },
+		{ .key = "order", .is_str = true }, { .key = "nid" },
+	};
+	char buf[SMM_CTL_MAX + 1];
+	char *tok[SMM_CTL_MAX_TOKENS];
+	int ntok, ret;
+
+	ntok = ctl_split(cmd, buf, tok, smm_log_discard, NULL);
+	if (ntok <= 0 || strcmp(tok[0], "mirror"))
+		return 0;
+	if (ntok == 2 && !strcmp(tok[1], "off"))
+		return 2;
+	if (ntok < 2 || strcmp(tok[1], "on")) {
+		log(ctx, "ctl: mirror on [pid=P] [comm=NAME] [order=LO[-HI]] [nid=N] | off\n");
+		return -EINVAL;
+	}
+	ret = parse_args(tok + 2, ntok - 2, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	smm_mirror_filter_any(f);
+	if (args[0].seen) {
+		if (args[0].val > 0x7fffffff) {
+			log(ctx, "ctl: mirror pid is 0..2147483647\n");
+			return -EINVAL;
+		}
+		f->pid = args[0].val;
+	}
+	if (args[1].seen) {
+		if (!valid_comm(args[1].str)) {
+			log(ctx, "ctl: mirror comm is 1-%d printable characters\n",
+			    SMM_MIRROR_COMM_LEN - 1);
+			return -EINVAL;
+		}
+		strscpy(f->comm, args[1].str, sizeof(f->comm));
+	}
+	if (args[2].seen &&
+	    parse_order_range(args[2].str, &f->order_lo, &f->order_hi)) {
+		log(ctx, "ctl: mirror order is LO or LO-HI, 0..%d\n",
+		    SMM_MAX_ORDER - 1);
+		return -EINVAL;
+	}
+	if (args[3].seen) {
+		if (args[3].val >= SMM_MAX_NUMNODES) {
+			log(ctx, "ctl: mirror nid is a host node 0..%d\n",
+			    SMM_MAX_NUMNODES - 1);
+			return -EINVAL;
+		}
+		f->host_nid = args[3].val;
+	}
+	return 1;
+}
+
 int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		 void *ctx)
 {
@@ -1094,9 +1215,9 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 	if (!strcmp(tok[0], "cache") || !strcmp(tok[0], "kmalloc") ||
 	    !strcmp(tok[0], "kfree"))
 		return ctl_slab(m, tok, ntok, log, ctx);
-	if (!strcmp(tok[0], "stress")) {
-		/* smm_ctl_parse_stress() and the module's threads run it */
-		log(ctx, "ctl: stress runs only in the module\n");
+	if (!strcmp(tok[0], "stress") || !strcmp(tok[0], "mirror")) {
+		/* smm_ctl_parse_stress/mirror() and the module run them */
+		log(ctx, "ctl: %s runs only in the module\n", tok[0]);
 		return -EINVAL;
 	}
 	log(ctx, "ctl: unknown command '%s'\n", tok[0]);

@@ -33,6 +33,18 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 			 smm_log_fn log, void *ctx);
 
+struct smm_mirror_filter;
+
+/*
+ * `mirror on [pid=P] [comm=NAME] [order=LO[-HI]] [nid=N]` and
+ * `mirror off`, in the same grammar as every other command (the module
+ * runs them: src/kernel/mirror.c). Returns 1 for on with *@f filled, 2
+ * for off, 0 when @cmd is not a mirror command (nothing logged), or
+ * -EINVAL, explained through @log.
+ */
+int smm_ctl_parse_mirror(const char *cmd, struct smm_mirror_filter *f,
+			 smm_log_fn log, void *ctx);
+
 /* An smm_log_fn that prints nothing. */
 void smm_log_discard(void *ctx, const char *fmt, ...) __printf(2, 3);
 

@@ -134,6 +134,14 @@ struct smm_machine {
 	/* Objects held through ctl (held_slab.c), like held above. */
 	struct list_head held_objs;
 	unsigned long nr_held_objs;
+	/*
+	 * The mirror's probes are attached (src/kernel/mirror.c): they own
+	 * the shadow, and commands that change it fail with EBUSY.
+	 * mirror_detach turns it off: ctl reset calls it once the command
+	 * is known to be good, before the machine is rebuilt.
+	 */
+	bool mirroring;
+	void (*mirror_detach)(struct smm_machine *m);
 };
 
 #define SMM_TAG_LEN	16

@@ -261,8 +261,13 @@ void trace_zonelist_fallback(int preferred_nid, int preferred_zone, int nid,
  */
 static bool run_one(struct smm_test *t)
 {
+	int cpu;
+
 	memset(&smm_trace, 0, sizeof(smm_trace));
 	smm_ulock_hook = NULL;
+	/* a test (or a replayed log) may place CPUs on nodes: not the next */
+	for (cpu = 0; cpu < SMM_UMAX_CPUS; cpu++)
+		smm_ucpu_node[cpu] = -1;
 	cur_failed = false;
 	if (!setjmp(test_exit))
 		t->fn();

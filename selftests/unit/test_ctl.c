@@ -1226,3 +1226,38 @@ TEST(ctl_never_booted)
 	ASSERT_TRUE(m->booted);
 	ASSERT_EQ(1, m->nr_nodes);
 }
+
+/* ---- rejections found by the fuzzers (make fuzz, make fuzz-ctl) --------- */
+
+/*
+ * A reserve that needs memblock.reserved to double when no free 8K lies
+ * below the limit (memblock set limit=1G + 4K, inside the firmware's
+ * reservation) fails with ENOMEM, changes nothing, and says so: it used to
+ * fail without a log line. 4 boot regions + 124 separate pages fill the
+ * 128 entries; the 125th page needs the doubling.
+ */
+TEST(ctl_reserve_enomem_is_logged)
+{
+	char cmd[96];
+	int i, ret = 0;
+
+	SETUP();
+	ASSERT_EQ(0, ctl("memblock set limit=0x40001000"));
+	for (i = 0; i < 200; i++) {
+		snprintf(cmd, sizeof(cmd),
+			 "memblock reserve base=0x%llx size=4K",
+			 (unsigned long long)(N0 + SZ_8M + i * SZ_8K));
+		ret = ctl(cmd);
+		if (ret)
+			break;
+	}
+	ASSERT_EQ(-ENOMEM, ret);
+	ASSERT_EQ(124, i);
+	ASSERT_EQ(SMM_INIT_MEMBLOCK_REGIONS, rsv->cnt);
+	ASSERT_REJECTED(-ENOMEM, cmd);
+	ASSERT_LOG("ctl: memblock reserve of [0x00000000408f8000-0x00000000408f8fff] failed (-12)\n");
+	/* with the limit lifted the array doubles */
+	ASSERT_EQ(0, ctl("memblock set limit=max"));
+	ASSERT_EQ(0, ctl(cmd));
+	ASSERT_EQ(2 * SMM_INIT_MEMBLOCK_REGIONS, rsv->max);
+}

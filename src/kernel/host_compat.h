@@ -15,6 +15,7 @@
 #ifndef _SHADOWMM_HOST_COMPAT_H
 #define _SHADOWMM_HOST_COMPAT_H
 
+#include <linux/gfp.h>
 #include <linux/mmzone.h>
 
 /* The largest order alloc_pages() accepts: 6.4 renamed and rebased it. */
@@ -23,5 +24,32 @@
 #else
 #define SMM_HOST_MAX_PAGE_ORDER	(MAX_ORDER - 1)
 #endif
+
+/* Orders of a zone's free_area[]: 6.4 renamed MAX_ORDER's meaning too. */
+#ifdef NR_PAGE_ORDERS
+#define SMM_HOST_NR_ORDERS	NR_PAGE_ORDERS
+#else
+#define SMM_HOST_NR_ORDERS	MAX_ORDER
+#endif
+
+/*
+ * 6.1's __GFP_ATOMIC (ALLOC_HARDER in its allocator) is gone in 6.12,
+ * where GFP_ATOMIC is __GFP_HIGH without direct reclaim: the same
+ * requests.
+ */
+static inline bool smm_host_gfp_atomic(gfp_t gfp)
+{
+#ifdef __GFP_ATOMIC
+	return gfp & __GFP_ATOMIC;
+#else
+	return (gfp & __GFP_HIGH) && !(gfp & __GFP_DIRECT_RECLAIM);
+#endif
+}
+
+/*
+ * The kmem page tracepoints' probes: TP_PROTO of mm_page_alloc,
+ * mm_page_free and mm_page_free_batched is the same on 6.1 and 6.12
+ * (include/trace/events/kmem.h), data first.
+ */
 
 #endif /* _SHADOWMM_HOST_COMPAT_H */

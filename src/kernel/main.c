@@ -290,12 +290,15 @@ static int __init shadowmm_init(void)
 	ret = smm_parse_params(m, &backend, &bytes);
 	if (ret)
 		goto free;
+	ret = smm_mirror_module_init();
+	if (ret)
+		goto free;
 
 	ret = smm_region_acquire(&m->region, backend, bytes >> PAGE_SHIFT);
 	if (ret) {
 		pr_err("could not take %s per node with region=%s: %d\n",
 		       size, region, ret);
-		goto free;
+		goto mirror;
 	}
 
 	ret = smm_boot(m, smm_log_printk, NULL);
@@ -316,6 +319,8 @@ static int __init shadowmm_init(void)
 
 release:
 	smm_region_release(&m->region);
+mirror:
+	smm_mirror_module_exit();
 free:
 	kvfree(m);
 	return ret;
@@ -327,10 +332,13 @@ static void __exit shadowmm_exit(void)
 
 	smm_debugfs_exit();
 	mutex_lock(&smm_lock);
+	/* no probe may touch the machine once it goes */
+	smm_mirror_detach(m);
 	smm_machine = NULL;
 	mutex_unlock(&smm_lock);
 
 	smm_machine_teardown(m);
+	smm_mirror_module_exit();
 	smm_region_release(&m->region);
 	kvfree(m);
 	pr_info("unloaded, region returned\n");

@@ -8,6 +8,7 @@
 
 #include <linux/mutex.h>
 #include "shadowmm/machine.h"
+#include "shadowmm/mirror.h"
 
 /* The one machine, and the lock every reader and writer of it holds. */
 extern struct smm_machine *smm_machine;
@@ -25,6 +26,21 @@ void smm_region_release(struct smm_region *r);
 
 /* ctl `stress` (src/kernel/stress.c): runs without smm_lock, m->busy set. */
 int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed);
+
+/*
+ * The live mirror (src/kernel/mirror.c): its table and log are
+ * allocated by smm_mirror_module_init() (the mirror_entries= and
+ * mirror_log_entries= parameters, -EINVAL naming a bad one).
+ */
+extern struct smm_mirror smm_mirror;
+int smm_mirror_module_init(void);
+void smm_mirror_module_exit(void);
+/* ctl `mirror on|off`: takes smm_lock; on resets the shadow first. */
+int smm_mirror_ctl(bool on, const struct smm_mirror_filter *f);
+/* Probes off and no longer running (nothing when off); smm_lock held. */
+void smm_mirror_detach(struct smm_machine *m);
+/* mirror/compare: the host's free_area counts in buddyinfo's layout. */
+void smm_show_host_buddyinfo(smm_emit_fn emit, void *ctx);
 
 /* debugfs (debugfs/). */
 void smm_debugfs_init(void);

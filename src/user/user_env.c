@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the portable core needs from a userspace program that is not the
+ * unit-test harness (shadowmm-replay, the fuzz target): the "physical
+ * memory" arena and CPU variables compat_user.h declares, and the core's
+ * tracepoints as functions that record nothing.
+ */
+#include "shadowmm/trace.h"
+
+/* What compat_user.h leaves to the program: the arena and the CPUs. */
+unsigned char *smm_uarena;
+__thread int smm_ucpu;
+unsigned int smm_unr_cpus = 2;
+int smm_unode;
+
+/* The core's tracepoints: nothing to record here. */
+void trace_memblock_add(phys_addr_t base, phys_addr_t size, int nid,
+			unsigned int flags)
+{
+}
+
+void trace_memblock_reserve(phys_addr_t base, phys_addr_t size)
+{
+}
+
+void trace_memblock_alloc(const struct smm_memblock_alloc_info *info)
+{
+}
+
+void trace_memblock_free(phys_addr_t base, phys_addr_t size)
+{
+}
+
+void trace_alloc_pages(unsigned int gfp, unsigned int order, int nid,
+		       unsigned long pfn)
+{
+}
+
+void trace_rmqueue(const struct smm_rmqueue_rec *rec)
+{
+}
+
+void trace_rmqueue_bulk(int nid, int zone, unsigned int order,
+			int migratetype, int count, int allocated)
+{
+}
+
+void trace_pcp_drain(int nid, int zone, int cpu, int count)
+{
+}
+
+void trace_fallback(unsigned long pfn, unsigned int alloc_order,
+		    int fallback_order, int alloc_migratetype,
+		    int fallback_migratetype, int change_ownership)
+{
+}
+
+void trace_free_one_page(unsigned long pfn, unsigned int order,
+			 unsigned int merged_order, int migratetype)
+{
+}
+
+void trace_watermark_fail(int nid, int zone, unsigned int order,
+			  unsigned long mark, unsigned long free,
+			  unsigned int alloc_flags)
+{
+}
+
+void trace_free_all(int nid, int zone, unsigned long pages)
+{
+}
+
+void trace_zonelist_fallback(int preferred_nid, int preferred_zone, int nid,
+			     int zone, unsigned int order, int reason)
+{
+}
+
