@@ -12,6 +12,7 @@
 #include <linux/tracepoint.h>
 #include "../../shadowmm/memblock.h"
 #include "../../shadowmm/page_alloc.h"
+#include "../../shadowmm/slab.h"
 
 TRACE_EVENT(memblock_add,
 	    TP_PROTO(phys_addr_t base, phys_addr_t size, int nid,
@@ -282,20 +283,20 @@ DECLARE_EVENT_CLASS(smm_kmem_alloc,
 			     int node),
 		    TP_ARGS(name, phys, bytes_req, bytes_alloc, gfp_flags,
 			    node),
-		    TP_STRUCT__entry(__string(name, name)
+		    TP_STRUCT__entry(__array(char, name, SMM_SLAB_NAME_LEN)
 				     __field(u64, phys)
 				     __field(size_t, bytes_req)
 				     __field(size_t, bytes_alloc)
 				     __field(unsigned int, gfp_flags)
 				     __field(int, node)),
-		    TP_fast_assign(__assign_str(name, name);
+		    TP_fast_assign(strscpy(__entry->name, name, sizeof(__entry->name));
 				   __entry->phys = phys;
 				   __entry->bytes_req = bytes_req;
 				   __entry->bytes_alloc = bytes_alloc;
 				   __entry->gfp_flags = gfp_flags;
 				   __entry->node = node;),
 		    TP_printk("name=%s phys=0x%llx bytes_req=%zu bytes_alloc=%zu gfp_flags=0x%x node=%d",
-			      __get_str(name), __entry->phys,
+			      __entry->name, __entry->phys,
 			      __entry->bytes_req, __entry->bytes_alloc,
 			      __entry->gfp_flags, __entry->node)
 );
@@ -315,11 +316,11 @@ DEFINE_EVENT(smm_kmem_alloc, kmalloc,
 DECLARE_EVENT_CLASS(smm_kmem_free,
 		    TP_PROTO(const char *name, u64 phys),
 		    TP_ARGS(name, phys),
-		    TP_STRUCT__entry(__string(name, name)
+		    TP_STRUCT__entry(__array(char, name, SMM_SLAB_NAME_LEN)
 				     __field(u64, phys)),
-		    TP_fast_assign(__assign_str(name, name);
+		    TP_fast_assign(strscpy(__entry->name, name, sizeof(__entry->name));
 				   __entry->phys = phys;),
-		    TP_printk("name=%s phys=0x%llx", __get_str(name),
+		    TP_printk("name=%s phys=0x%llx", __entry->name,
 			      __entry->phys)
 );
 
@@ -342,18 +343,18 @@ TRACE_EVENT(allocate_slab,
 	    TP_PROTO(const char *name, unsigned int order, unsigned int got,
 		     unsigned int objects, int nid),
 	    TP_ARGS(name, order, got, objects, nid),
-	    TP_STRUCT__entry(__string(name, name)
+	    TP_STRUCT__entry(__array(char, name, SMM_SLAB_NAME_LEN)
 			     __field(unsigned int, order)
 			     __field(unsigned int, got)
 			     __field(unsigned int, objects)
 			     __field(int, nid)),
-	    TP_fast_assign(__assign_str(name, name);
+	    TP_fast_assign(strscpy(__entry->name, name, sizeof(__entry->name));
 			   __entry->order = order;
 			   __entry->got = got;
 			   __entry->objects = objects;
 			   __entry->nid = nid;),
 	    TP_printk("name=%s order=%u got=%u objects=%u nid=%d",
-		      __get_str(name), __entry->order, __entry->got,
+		      __entry->name, __entry->order, __entry->got,
 		      __entry->objects, __entry->nid)
 );
 
