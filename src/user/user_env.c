@@ -12,6 +12,9 @@ unsigned char *smm_uarena;
 __thread int smm_ucpu;
 unsigned int smm_unr_cpus = 2;
 int smm_unode;
+int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
+/* the host tests' race hook (compat_user.h): none here */
+void (*smm_ulock_hook)(struct smm_spinlock *l);
 
 /* The core's tracepoints: nothing to record here. */
 void trace_memblock_add(phys_addr_t base, phys_addr_t size, int nid,
@@ -75,3 +78,31 @@ void trace_zonelist_fallback(int preferred_nid, int preferred_zone, int nid,
 {
 }
 
+
+void trace_kmem_cache_alloc(const char *name, u64 phys, size_t bytes_req,
+			    size_t bytes_alloc, unsigned int gfp_flags,
+			    int node)
+{
+}
+
+void trace_kmalloc(const char *name, u64 phys, size_t bytes_req,
+		   size_t bytes_alloc, unsigned int gfp_flags, int node)
+{
+}
+
+void trace_kmem_cache_free(const char *name, u64 phys)
+{
+}
+
+void trace_kfree(const char *name, u64 phys)
+{
+}
+
+void trace_allocate_slab(const char *name, unsigned int order,
+			 unsigned int got, unsigned int objects, int nid)
+{
+}
+
+void trace_slab_state(int state, unsigned int caches)
+{
+}
