@@ -54,28 +54,20 @@ else
 	ktap_test_fail "the walk finds every debugfs file ($nfiles)" "missing:$missing"
 fi
 
-# 2. modes: 0400 (views) or 0200 (ctl), nothing else
-bad=""
-for f in $files; do
-	mode=$(stat -c %a "$f")
-	case "$mode" in 400 | 200) ;; *) bad="$bad ${f#"$SMM_DEBUGFS"/}=$mode" ;; esac
-done
+# 2-3. modes 0400 (views) or 0200 (ctl) only, owned by root:root. One
+# find each: with the slab layer there are ~870 files, and a process per
+# file costs minutes under TCG.
+bad=$(find "$SMM_DEBUGFS" -type f ! -perm 400 ! -perm 200 | head -n 5)
 if [ -z "$bad" ]; then
 	ktap_test_pass "every file is mode 0400 or 0200"
 else
-	ktap_test_fail "every file is mode 0400 or 0200" "bad:$bad"
+	ktap_test_fail "every file is mode 0400 or 0200" "bad: $bad"
 fi
-
-# 3. owner root:root
-bad=""
-for f in $files; do
-	own=$(stat -c %u:%g "$f")
-	[ "$own" = 0:0 ] || bad="$bad ${f#"$SMM_DEBUGFS"/}=$own"
-done
+bad=$(find "$SMM_DEBUGFS" -type f \( ! -user 0 -o ! -group 0 \) | head -n 5)
 if [ -z "$bad" ]; then
 	ktap_test_pass "every file is owned by root:root"
 else
-	ktap_test_fail "every file is owned by root:root" "bad:$bad"
+	ktap_test_fail "every file is owned by root:root" "bad: $bad"
 fi
 
 # 4-5. kernel addresses: the pattern matches planted ones, then no file
@@ -89,18 +81,14 @@ if [ "$planted" = 2 ]; then
 else
 	ktap_test_fail "the address pattern matches planted addresses (2 of 3 lines)" "matched $planted"
 fi
-leaks=""
-nread=0
-for f in $files; do
-	[ "$(stat -c %a "$f")" = 400 ] || continue
-	out=$(cat "$f" 2>&1) || { leaks="$leaks ${f#"$SMM_DEBUGFS"/}:unreadable"; continue; }
-	nread=$((nread + 1))
-	hits=$(printf '%s\n' "$out" | has_addr | head -n 3)
-	if [ -n "$hits" ]; then
-		leaks="$leaks ${f#"$SMM_DEBUGFS"/}"
-		printf '%s\n' "$hits" | sed "s|^|# ${f#"$SMM_DEBUGFS"/}: |"
-	fi
-done
+# every 0400 file, read by one grep (-H names the file of a hit)
+readable=$(find "$SMM_DEBUGFS" -type f -perm 400)
+nread=$(echo "$readable" | grep -c .)
+# shellcheck disable=SC2086 # one word a file: debugfs names have no blanks
+hits=$(grep -HiE "$ADDR_RE" $readable 2>"/tmp/smm-sec.err" | head -n 5)
+leaks=$(echo "$hits" | sed -n 's|^\([^:]*\):.*|\1|p' | sort -u | tr '\n' ' ')
+[ -s /tmp/smm-sec.err ] && leaks="$leaks unreadable: $(head -n 3 /tmp/smm-sec.err)"
+echo "$hits" | sed -n 's|^|# |p' | grep -v '^# $'
 if [ -z "$leaks" ] && [ "$nread" -gt 0 ]; then
 	ktap_test_pass "no kernel address in any of $nread readable files"
 else
@@ -134,14 +122,24 @@ fi
 before=$(ctl_lines)
 # One line per file: "<file> <read status> <write status>", where a status
 # is "denied" (EACCES) or what happened instead.
+# Shell builtins only (read, echo and their redirections: no process a
+# file): the shell's own open(2) is what meets the file's mode. Its error
+# messages go to a directory nobody may write.
+sdir=/tmp/smm-sec.$$
+mkdir -p "$sdir" && chmod 777 "$sdir"
 # shellcheck disable=SC2016 # expanded by nobody's shell
 script='for f in $(find '"$SMM_DEBUGFS"' -type f); do
-	r=$(cat "$f" 2>&1 >/dev/null) && r=READ || { echo "$r" | grep -q "Permission denied" && r=denied || r="error:$r"; }
-	w=$( (echo drain >"$f") 2>&1) && w=WROTE || { echo "$w" | grep -q "Permission denied" && w=denied || w="error:$w"; }
+	if { read -r x <"$f"; } 2>'"$sdir"'/r; then r=READ; else
+		read -r e <'"$sdir"'/r; case "$e" in *"Permission denied"*) r=denied ;; *) r="error:$e" ;; esac
+	fi
+	if { echo drain >"$f"; } 2>'"$sdir"'/w; then w=WROTE; else
+		read -r e <'"$sdir"'/w; case "$e" in *"Permission denied"*) w=denied ;; *) w="error:$e" ;; esac
+	fi
 	echo "$f $r $w"
 done'
 res=$(as_nobody "$script" 2>&1)
 after=$(ctl_lines)
+rm -rf "$sdir"
 mount -o remount,mode="$old_mode" /sys/kernel/debug
 
 n=$(echo "$res" | grep -c "^$SMM_DEBUGFS/")
