@@ -78,7 +78,6 @@ void trace_zonelist_fallback(int preferred_nid, int preferred_zone, int nid,
 {
 }
 
-
 void trace_kmem_cache_alloc(const char *name, u64 phys, size_t bytes_req,
 			    size_t bytes_alloc, unsigned int gfp_flags,
 			    int node)
