@@ -52,6 +52,13 @@ void smm_log_discard(void *ctx __always_unused,
 {
 }
 
+/* While the mirror is on, the host's events own the shadow: EBUSY. */
+static int mirror_owns_shadow(smm_log_fn log, void *ctx)
+{
+	log(ctx, "ctl: the mirror owns the shadow (mirror off first)\n");
+	return -EBUSY;
+}
+
 static struct smm_ctl_arg *find_arg(struct smm_ctl_arg *args, int nargs,
 				    const char *key, size_t keylen)
 {
@@ -346,10 +353,8 @@ ctl_memblock(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	 * After memblock_free_all() the buddy allocator owns every free
 	 * byte: memblock may no longer hand any out or take any back.
 	 */
-	if (m->mirroring) {
-		log(ctx, "ctl: the mirror owns the shadow (mirror off first)\n");
-		return -EBUSY;
-	}
+	if (m->mirroring)
+		return mirror_owns_shadow(log, ctx);
 	if (m->cfg.upto == SMM_UPTO_BUDDY && strcmp(tok[0], "set") &&
 	    !(smm_slab_is_available(m) && !strcmp(tok[0], "alloc"))) {
 		log(ctx, "ctl: memblock gave its memory to the buddy (reset upto=memmap)\n");
@@ -682,10 +687,8 @@ ctl_buddy(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	if (ret)
 		return ret;
 	/* the host's events own the shadow; policy only steers ctl allocs */
-	if (m->mirroring && strcmp(tok[0], "policy")) {
-		log(ctx, "ctl: the mirror owns the shadow (mirror off first)\n");
-		return -EBUSY;
-	}
+	if (m->mirroring && strcmp(tok[0], "policy"))
+		return mirror_owns_shadow(log, ctx);
 	if (!strcmp(tok[0], "alloc"))
 		return ctl_alloc(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "free"))
@@ -1001,10 +1004,8 @@ ctl_slab(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	if (ret)
 		return ret;
 	/* slab objects come from the shadow's pages, which the mirror owns */
-	if (m->mirroring) {
-		log(ctx, "ctl: the mirror owns the shadow (mirror off first)\n");
-		return -EBUSY;
-	}
+	if (m->mirroring)
+		return mirror_owns_shadow(log, ctx);
 	if (!strcmp(tok[0], "kmalloc"))
 		return ctl_kmalloc(m, tok + 1, ntok - 1, log, ctx);
 	if (!strcmp(tok[0], "kfree"))
