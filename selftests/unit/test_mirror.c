@@ -614,6 +614,26 @@ TEST(replay_counts_and_reports_malformed_lines)
 	smm_replay_destroy(&rp);
 }
 
+/*
+ * A header chunk whose end wraps past the top of the pfn space (fuzz_replay
+ * found one) is refused before the boot: no memory map for it.
+ */
+TEST(replay_refuses_a_chunk_that_wraps)
+{
+	static char text[] =
+		"# shadowmm mirror log 1\n"
+		"# chunk 0xfffffffffffffc00 2048 0\n"
+		"            bash-1 [000] .... 1.0: mm_page_alloc: pfn=0x10 order=0 migratetype=0 gfp_flags=GFP_KERNEL\n";
+	struct smm_replay_opts o;
+
+	replay_opts(&o);
+	replay_text(&o, text);
+	ASSERT_FALSE(rp.booted);
+	ASSERT_EQ(0, rp.events);
+	ASSERT_TRUE(strstr(cap_err.buf, "chunk 0 ends above the"));
+	smm_replay_destroy(&rp);
+}
+
 /* Garbage and mangled trace lines: counted, never a crash (ASan/UBSan). */
 TEST(replay_survives_garbage)
 {

@@ -116,8 +116,12 @@ static int replay_boot(struct smm_replay *r)
 	if (!r->header)
 		replay_geometry(r);
 	for (i = 0; i < reg->nr_chunks; i++) {
-		if (PFN_PHYS(reg->chunks[i].start_pfn + reg->chunks[i].nr_pages) >
-		    r->o.phys_limit) {
+		unsigned long end = reg->chunks[i].start_pfn +
+				    reg->chunks[i].nr_pages;
+
+		/* in pfns, and wrapped sums too: PFN_PHYS(end) can overflow */
+		if (end < reg->chunks[i].start_pfn ||
+		    end > PHYS_PFN(r->o.phys_limit)) {
 			r->err(r->ctx, "chunk %u ends above the %llu GiB this build can back\n",
 			       i, (unsigned long long)(r->o.phys_limit >> 30));
 			return -EINVAL;
