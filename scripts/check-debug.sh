@@ -14,8 +14,12 @@
 #                          allocations share: the region, and so the
 #                          shadow, has one node (the real-node NUMA cases
 #                          skip, saying so)
-#                  Each boot runs the whole suite (or the TESTs given).
-#                  Both boot with page_owner=on (shadowmm_cma.sh reads it).
+#                  numa runs the whole suite, single the tests whose
+#                  outcome one shared area changes (SINGLE_TESTS below:
+#                  the region, load/unload, the buddy, ctl, kmemleak), so
+#                  that the lane costs one suite under KASAN, not two;
+#                  TESTs given run on both. Both boot with page_owner=on
+#                  (shadowmm_cma.sh reads it).
 #   --series S, --source DIR, --fragment FILE
 #                  passed to scripts/build-test-kernel.sh (which kernel
 #                  source: Debian's linux-source-S package, default 6.12, or
@@ -130,7 +134,15 @@ boot() { # NAME CMA-ARGS [TEST...]
 }
 
 case $cma in numa | both) boot numa-cma "numa_cma=0:48M,1:48M" "${names[@]}" ;; esac
-[ "$cma" = numa ] || boot single-cma "cma=128M" "${names[@]}"
+SINGLE_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_zz_kmemleak.sh"
+if [ "$cma" != numa ]; then
+	if [ ${#names[@]} -eq 0 ]; then
+		# shellcheck disable=SC2086
+		boot single-cma "cma=128M" $SINGLE_TESTS
+	else
+		boot single-cma "cma=128M" "${names[@]}"
+	fi
+fi
 log "done"
 echo "check-debug: $passed passed, $failed failed, $skipped skipped"
 [ "$rc" -eq 0 ] && [ "$failed" -eq 0 ]

@@ -48,9 +48,11 @@
 #                        in the console log and the dmesg file)
 #   -h, --help           this text
 #
-# Kernel command line: console=ttyS0 panic=-1 oops=panic loglevel=4
-# log_buf_len=4M movablecore=256M, then --append. With qemu's -no-reboot a
-# panic (or oops) ends qemu at once.
+# Kernel command line: console=ttyS0 panic=-1 oops=panic softlockup_panic=1
+# loglevel=4 log_buf_len=4M movablecore=256M, then --append. With qemu's
+# -no-reboot a panic (or oops, or a CPU stuck past the soft-lockup
+# threshold) ends qemu at once, with the stuck CPU's stack on the console,
+# instead of waiting out the boot's timeout.
 #
 # Guest paths: /lib/shadowmm/shadowmm.ko, /lib/shadowmm/selftests/ (the repo's
 # selftests/ without unit/), /lib/shadowmm/bpftrace/*.bt, /usr/bin/bpftrace.
@@ -208,7 +210,7 @@ t_start=$(date +%s.%N)
 t_initrd=$(date +%s.%N)
 
 # --- qemu command line ------------------------------------------------------
-cmdline="console=ttyS0 panic=-1 oops=panic loglevel=4 log_buf_len=4M"
+cmdline="console=ttyS0 panic=-1 oops=panic softlockup_panic=1 loglevel=4 log_buf_len=4M"
 case "$movablecore $append" in
 none* | *movablecore=*) ;;
 *) cmdline="$cmdline movablecore=$movablecore" ;;
@@ -218,7 +220,8 @@ cmdline="$cmdline${append}"
 qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$cpu_model"
 	-m "$((mem * nodes))M"
 	-smp "$cpus,sockets=$cpus,cores=1,threads=1"
-	-nodefaults -no-user-config -display none -no-reboot)
+	-nodefaults -no-user-config -display none -no-reboot
+	-accel "${SMM_QEMU_ACCEL:-tcg}")
 for ((i = 0; i < nodes; i++)); do
 	qemu+=(-object "memory-backend-ram,id=m$i,size=${mem}M"
 		-numa "node,nodeid=$i,memdev=m$i")

@@ -476,8 +476,13 @@ static void show_log_header(struct smm_mirror *mm, struct smm_machine *m,
 	emit(ctx, " initrd_size=%llu zone_layout=%s",
 	     (unsigned long long)m->cfg.initrd_size,
 	     m->cfg.zone_layout == SMM_ZONE_LAYOUT_REAL ? "real" : "scaled");
-	emit(ctx, " min_free_kbytes=%lu nodes=%u slab=%d\n",
+	emit(ctx, " min_free_kbytes=%lu nodes=%u slab=%d",
 	     m->cfg.min_free_kbytes, m->cfg.fake_nodes, m->cfg.slab ? 1 : 0);
+	/* the memory map's model decides where memblock puts it */
+	emit(ctx, " memory_model=%s section_size=%llu\n",
+	     m->cfg.memory_model == SMM_MEMORY_MODEL_SPARSEMEM ?
+	     "sparsemem" : "flatmem",
+	     (unsigned long long)m->cfg.section_size);
 	for (i = 0; i < m->region.nr_chunks; i++)
 		emit(ctx, "# chunk 0x%lx %lu %d\n", m->region.chunks[i].start_pfn,
 		     m->region.chunks[i].nr_pages, m->region.chunks[i].nid);

@@ -31,6 +31,10 @@ static u32 rnd(void)
 	return rnd_state = x;
 }
 
+/* the memory model boot_machine() gives the next machine (then flatmem) */
+static enum smm_memory_model boot_model;
+static u64 boot_section_size;
+
 /* Two nodes of 32M at 128M and 256M, 2 CPUs, no initrd, a distance. */
 static void boot_machine(unsigned long entries, unsigned int log_size)
 {
@@ -45,6 +49,10 @@ static void boot_machine(unsigned long entries, unsigned int log_size)
 	mm_m->cfg.firmware_size = SZ_64K;
 	mm_m->cfg.kernel_size = SZ_4M;
 	mm_m->cfg.initrd_size = 0;
+	mm_m->cfg.memory_model = boot_model;
+	mm_m->cfg.section_size = boot_section_size;
+	boot_model = SMM_MEMORY_MODEL_FLATMEM;
+	boot_section_size = 0;
 	mm_m->distance[0][1] = 30;
 	mm_m->distance[1][0] = 30;
 	smm_ucpu = 0;
@@ -357,9 +365,11 @@ static void replay_opts(struct smm_replay_opts *o)
 /*
  * The log the core writes, replayed into a fresh machine built from its
  * header, ends in the same free lists, per-cpu lists included (the
- * buddyinfo after a drain too) and the same counters.
+ * buddyinfo after a drain too) and the same counters; in either memory
+ * model (the header says which: SPARSEMEM's section maps sit elsewhere
+ * in memblock than FLATMEM's one map per node).
  */
-TEST(mirror_log_replays_exactly)
+static void log_replays_exactly(enum smm_memory_model model, u64 section_size)
 {
 	static unsigned long held[4096];
 	static unsigned int held_order[4096];
@@ -373,6 +383,8 @@ TEST(mirror_log_replays_exactly)
 	unsigned int i, n = 0, k;
 	u64 a[SMM_MIRROR_NR_STATS], b[SMM_MIRROR_NR_STATS];
 
+	boot_model = model;
+	boot_section_size = section_size;
 	boot_machine(256, 65536);
 	rnd_state = 12345;
 	nev = 0;
@@ -424,6 +436,8 @@ TEST(mirror_log_replays_exactly)
 	ASSERT_EQ(0, rp.malformed);
 	ASSERT_EQ(nev, rp.events);
 	ASSERT_EQ(2, rp.m->nr_cpus);
+	ASSERT_EQ(model, rp.m->cfg.memory_model);
+	ASSERT_EQ(section_size, rp.m->cfg.section_size);
 	buddyinfo(rp.m, &cap_b);
 	ASSERT_STREQ(cap_a.buf, cap_b.buf);
 	smm_mirror_stats_sum(&rp.mm, b);
@@ -434,6 +448,16 @@ TEST(mirror_log_replays_exactly)
 	buddyinfo(rp.m, &cap_b);
 	ASSERT_STREQ(drained.buf, cap_b.buf);
 	smm_replay_destroy(&rp);
+}
+
+TEST(mirror_log_replays_exactly)
+{
+	log_replays_exactly(SMM_MEMORY_MODEL_FLATMEM, 0);
+}
+
+TEST(mirror_log_replays_exactly_sparsemem)
+{
+	log_replays_exactly(SMM_MEMORY_MODEL_SPARSEMEM, SZ_8M);
 }
 
 static char *slurp(const char *path)

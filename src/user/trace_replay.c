@@ -181,10 +181,12 @@ static int config_line(struct smm_machine *m, const char *s)
 {
 	static const char *const keys[] = {
 		"firmware_size", "kernel_size", "initrd_size", "zone_layout",
-		"min_free_kbytes", "nodes", "slab",
+		"min_free_kbytes", "nodes", "slab", "memory_model",
+		"section_size",
 	};
 	unsigned long long v[ARRAY_SIZE(keys)];
 	unsigned int seen = 0, i;
+	const char *why;
 	char word[64];
 	int n;
 
@@ -205,19 +207,33 @@ static int config_line(struct smm_machine *m, const char *s)
 			if (strcmp(eq + 1, "real") && strcmp(eq + 1, "scaled"))
 				return -EINVAL;
 			v[i] = !strcmp(eq + 1, "real");
+		} else if (i == 7) {
+			if (strcmp(eq + 1, "flatmem") &&
+			    strcmp(eq + 1, "sparsemem"))
+				return -EINVAL;
+			v[i] = !strcmp(eq + 1, "sparsemem");
 		} else if (sscanf(eq + 1, "%llu%n", &v[i], &n) != 1 ||
 			   eq[1 + n]) {
 			return -EINVAL;
 		}
 	}
-	/* slab= is optional: logs from before the slab layer have none */
-	if (!(seen & BIT(6)))
-		v[6] = 0;
-	seen |= BIT(6);
+	/*
+	 * Optional, for logs written before them: slab= (the slab layer),
+	 * memory_model= and section_size= (SPARSEMEM): off, flatmem, 0.
+	 */
+	for (i = 6; i < ARRAY_SIZE(keys); i++) {
+		if (!(seen & BIT(i)))
+			v[i] = 0;
+		seen |= BIT(i);
+	}
 	if (seen != BIT(ARRAY_SIZE(keys)) - 1 || v[5] > SMM_MAX_NUMNODES ||
-	    v[6] > 1)
+	    v[6] > 1 || (v[8] && !v[7]) ||
+	    (v[8] && smm_sparse_check_section_size(v[8], &why)))
 		return -EINVAL;
 	m->cfg.slab = v[6];
+	m->cfg.memory_model = v[7] ? SMM_MEMORY_MODEL_SPARSEMEM :
+				     SMM_MEMORY_MODEL_FLATMEM;
+	m->cfg.section_size = v[8];
 	m->cfg.firmware_size = v[0];
 	m->cfg.kernel_size = v[1];
 	m->cfg.initrd_size = v[2];
