@@ -54,6 +54,15 @@
 # threshold) ends qemu at once, with the stuck CPU's stack on the console,
 # instead of waiting out the boot's timeout.
 #
+# TCG runs single-threaded (-accel tcg,thread=single; SMM_QEMU_ACCEL
+# overrides it): under QEMU 7.2's multi-threaded TCG, a vCPU executing a
+# kernel jump label while the other patches it (any tracepoint enabled or
+# disabled under load: the mirror's probes, tracefs, bpftrace) can keep
+# running its stale translation of the int3, and kprobes' "int3 already
+# gone" retry loops it there forever. Toggling kmem:mm_page_* from tracefs
+# under a dd loop hung 2 of 2 multi-threaded boots (after 17 and 19
+# toggles) and 0 of 4 single-threaded ones (60 toggles each).
+#
 # Guest paths: /lib/shadowmm/shadowmm.ko, /lib/shadowmm/selftests/ (the repo's
 # selftests/ without unit/), /lib/shadowmm/bpftrace/*.bt, /usr/bin/bpftrace.
 # debugfs is at /sys/kernel/debug, tracefs at /sys/kernel/tracing.
@@ -221,7 +230,7 @@ qemu=(qemu-system-x86_64 -machine "$machine" -cpu "$cpu_model"
 	-m "$((mem * nodes))M"
 	-smp "$cpus,sockets=$cpus,cores=1,threads=1"
 	-nodefaults -no-user-config -display none -no-reboot
-	-accel "${SMM_QEMU_ACCEL:-tcg}")
+	-accel "${SMM_QEMU_ACCEL:-tcg,thread=single}")
 for ((i = 0; i < nodes; i++)); do
 	qemu+=(-object "memory-backend-ram,id=m$i,size=${mem}M"
 		-numa "node,nodeid=$i,memdev=m$i")
