@@ -303,7 +303,10 @@ static int __init shadowmm_init(void)
 
 	ret = smm_boot(m, smm_log_printk, NULL);
 	if (ret) {
-		pr_err("shadow boot failed: %d\n", ret);
+		/* the line before says which step; these decide whether it fits */
+		pr_err("shadow boot failed (%d) with size=%s nodes=%u memory_model=%s section_size=%s kernel_size=%s initrd_size=%s firmware_size=%s slab=%d\n",
+		       ret, size, nodes, memory_model, section_size,
+		       kernel_size, initrd_size, firmware_size, slab);
 		goto release;
 	}
 	if (memblock_debug)
