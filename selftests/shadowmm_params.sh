@@ -23,7 +23,7 @@ firmware_size=100|invalid firmware_size=100: not a multiple
 kernel_size=2G|invalid kernel_size=2G
 initrd_size=-1|invalid initrd_size=-1
 kernel_size=40M|boot: kernel_size=41943040 does not fit
-kernel_size=40M|nodes=0 memory_model=
+kernel_size=40M|shadow boot failed (-12) with size=32M nodes=0 memory_model=
 upto=zones|invalid upto=zones
 zone_layout=flat|invalid zone_layout=flat
 memory_model=vmemmap|invalid memory_model=vmemmap
