@@ -2,7 +2,9 @@
 /*
  * debugfs `ctl`: one command per write, executed by the portable parser in
  * src/ctl.c under smm_lock. The outcome is explained in dmesg; the write
- * returns the command's error, so `echo bad > ctl` fails visibly.
+ * returns the command's error, so `echo bad > ctl` fails visibly. Read,
+ * ctl prints the grammar (smm_ctl_help()); so does the `help` command, to
+ * dmesg.
  *
  * `stress ms=N [seed=S]`, parsed by the same grammar, is run here: it
  * goes on for a while with smm_lock dropped, so that debugfs stays
@@ -15,6 +17,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/seq_file.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
@@ -109,7 +112,31 @@ static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
+/* The grammar is the table's, fixed: no smm_lock needed. */
+static int smm_ctl_show(struct seq_file *sf, void *unused)
+{
+	smm_ctl_help(smm_seq_emit, sf);
+	return 0;
+}
+
+/*
+ * seq_open() takes FMODE_PWRITE away; a command written with pwrite(2)
+ * at offset 0 (smm-fuzz-ctl does) is still one command.
+ */
+static int smm_ctl_open(struct inode *inode, struct file *file)
+{
+	int ret = single_open(file, smm_ctl_show, NULL);
+
+	if (!ret)
+		file->f_mode |= FMODE_PWRITE;
+	return ret;
+}
+
 const struct file_operations smm_ctl_fops = {
 	.owner = THIS_MODULE,
+	.open = smm_ctl_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
 	.write = smm_ctl_write,
+	.release = single_release,
 };

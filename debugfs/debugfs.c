@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /sys/kernel/debug/shadowmm/: root only (0400 views, 0200 ctl). Every view
- * is a row of a table; one show function serves them all.
+ * /sys/kernel/debug/shadowmm/: root only (0400 views, 0600 ctl: written,
+ * a command; read, the grammar). Every view is a row of a table; one show
+ * function serves them all.
  */
 #include <linux/debugfs.h>
 #include <linux/string.h>
@@ -126,7 +127,7 @@ void smm_debugfs_init(void)
 			smm_create_view(view);
 	smm_create_node_dirs();
 	smm_debugfs_slab_init(smm_dbg_root);
-	debugfs_create_file("ctl", 0200, smm_dbg_root, NULL, &smm_ctl_fops);
+	debugfs_create_file("ctl", 0600, smm_dbg_root, NULL, &smm_ctl_fops);
 }
 
 void smm_debugfs_exit(void)

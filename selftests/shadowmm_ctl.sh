@@ -4,6 +4,7 @@
 # The ctl file: malformed or out-of-range commands fail with EINVAL (or
 # EBUSY for the shadow's own metadata) and change nothing; well-formed
 # memblock commands do exactly what they say; reset rebuilds the boot state.
+# Read, ctl prints the grammar; the help command logs it to dmesg.
 
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
@@ -51,9 +52,37 @@ memblock reserve base=MEMLO size=0
 memblock free base=MEMLO size=0x1000000000
 memblock set
 memblock set bottom_up=2
-memblock set limit=0'
+memblock set limit=0
+help extra'
 
-ktap_set_plan $(($(echo "$BAD" | grep -c .) + 11))
+ktap_set_plan $(($(echo "$BAD" | grep -c .) + 13))
+
+# Read, ctl is the grammar: a line a command form, the word first.
+grammar=$(cat "$SMM_DEBUGFS/ctl" 2>&1) && rc=0 || rc=$?
+missing=""
+for w in alloc free drain reset mirror stress memblock cache help; do
+	echo "$grammar" | grep -Eq "^$w( |\$)" || missing="$missing $w"
+done
+if [ "$rc" -eq 0 ] && [ -z "$missing" ] && [ "$(state)" = "$boot0" ]; then
+	ktap_test_pass "cat ctl: the grammar, $(echo "$grammar" | grep -c '^[a-z]') command lines"
+else
+	ktap_test_fail "cat ctl: rc=$rc, no line for:$missing"
+fi
+
+# help: the same grammar in dmesg, a "ctl: " line each; nothing changes.
+dmesg -c >/dev/null
+if smm_ctl help; then
+	logged=$(dmesg | sed -n 's/.*shadowmm: ctl: //p')
+	if [ -n "$grammar" ] && [ "$logged" = "$grammar" ] &&
+	   [ "$(state)" = "$boot0" ]; then
+		ktap_test_pass "help: dmesg shows the grammar ($(echo "$logged" | grep -c .) lines)"
+	else
+		ktap_test_fail "help: dmesg is not the grammar of cat ctl"
+		echo "$logged" | head -n 5 | sed 's/^/# dmesg: /'
+	fi
+else
+	ktap_test_fail "help was refused"
+fi
 
 while read -r cmd; do
 	[ -n "$cmd" ] || continue

@@ -3,7 +3,8 @@
 #
 # The debugfs files are root's alone and leak no kernel address: after a
 # default load and a few ctl commands (so every view has content), every
-# file under $SMM_DEBUGFS is mode 0400 or 0200 and owned by root:root; no
+# view under $SMM_DEBUGFS is mode 0400 and ctl 0600 (written, a command;
+# read, the grammar), all owned by root:root; no
 # line of a readable file holds a word shaped like a kernel virtual
 # address (0xffff + 12 hex digits, or a 16-hex-digit word starting ffff);
 # an unprivileged process (uid 65534 through busybox `su -s /bin/sh
@@ -54,14 +55,17 @@ else
 	ktap_test_fail "the walk finds every debugfs file ($nfiles)" "missing:$missing"
 fi
 
-# 2-3. modes 0400 (views) or 0200 (ctl) only, owned by root:root. One
+# 2-3. modes 0400 (views) and 0600 (ctl) only, owned by root:root. One
 # find each: with the slab layer there are ~870 files, and a process per
-# file costs minutes under TCG.
-bad=$(find "$SMM_DEBUGFS" -type f ! -perm 400 ! -perm 200 | head -n 5)
-if [ -z "$bad" ]; then
-	ktap_test_pass "every file is mode 0400 or 0200"
+# file costs minutes under TCG. -perm N is the exact mode: ctl at 0400,
+# 0200, 0644 ... fails, and so does any other file at 0600.
+bad=$(find "$SMM_DEBUGFS" -type f ! -perm 400 \
+	! \( -path "$SMM_DEBUGFS/ctl" -perm 600 \) | head -n 5)
+ctl_mode=$(stat -c %a "$SMM_DEBUGFS/ctl")
+if [ -z "$bad" ] && [ "$ctl_mode" = 600 ]; then
+	ktap_test_pass "every view is mode 0400, ctl 0600"
 else
-	ktap_test_fail "every file is mode 0400 or 0200" "bad: $bad"
+	ktap_test_fail "every view is mode 0400, ctl 0600" "ctl $ctl_mode; bad: $bad"
 fi
 bad=$(find "$SMM_DEBUGFS" -type f \( ! -user 0 -o ! -group 0 \) | head -n 5)
 if [ -z "$bad" ]; then
@@ -81,8 +85,9 @@ if [ "$planted" = 2 ]; then
 else
 	ktap_test_fail "the address pattern matches planted addresses (2 of 3 lines)" "matched $planted"
 fi
-# every 0400 file, read by one grep (-H names the file of a hit)
-readable=$(find "$SMM_DEBUGFS" -type f -perm 400)
+# every readable file (the 0400 views, ctl's grammar), read by one grep
+# (-H names the file of a hit)
+readable=$(find "$SMM_DEBUGFS" -type f \( -perm 400 -o -perm 600 \))
 nread=$(echo "$readable" | grep -c .)
 # shellcheck disable=SC2086 # one word a file: debugfs names have no blanks
 hits=$(grep -HiE "$ADDR_RE" $readable 2>"/tmp/smm-sec.err" | head -n 5)

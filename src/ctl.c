@@ -1,28 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The ctl command language. One command per write:
- *
- *   reset [upto=memmap|buddy]
- *   memblock alloc size=SIZE [align=SIZE] [min=ADDR] [max=ADDR] [nid=N]
- *                  [exact] [raw]
- *   memblock reserve base=ADDR size=SIZE
- *   memblock free base=ADDR size=SIZE
- *   memblock set [bottom_up=0|1] [limit=ADDR|max]
- *   alloc order=N [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=NAME]
- *   policy default | policy preferred nid=N | policy bind nodes=N[,N...] |
- *          policy interleave nodes=N[,N...]
- *   free tag=NAME | free pfn=PFN | free all
- *   drain
- *   verify 0|1
- *   workload seed=S ops=N
- *   stress ms=N [seed=S]
- *   cache create name=N size=S [align=A] [flags=hwcache|reclaim]
- *   cache destroy name=N
- *   cache alloc name=N [count=C] [nid=N] [tag=T] [gfp=FLAG[|FLAG...]]
- *   cache free tag=T
- *   kmalloc size=S [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=T]
- *   kfree tag=T
- *   mirror on [pid=P] [comm=NAME] [order=LO[-HI]] [nid=N] | mirror off
+ * The ctl command language. One command per write; the grammar is the
+ * table smm_ctl_cmds[] at the end of this file, which smm_ctl_exec()
+ * dispatches from and smm_ctl_help() prints (`cat ctl`, `help`).
  *
  * (stress is parsed here by smm_ctl_parse_stress() and run by the module,
  * which drops its lock while the threads work; mirror likewise, by
@@ -341,6 +321,8 @@ static noinline_for_stack int
 ctl_memblock(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	     void *ctx)
 {
+	tok++;	/* "memblock" */
+	ntok--;
 	if (!m->booted) {
 		log(ctx, "ctl: no machine (reset failed?)\n");
 		return -EINVAL;
@@ -380,7 +362,7 @@ ctl_reset(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	int upto = m->cfg.upto;
 	int ret;
 
-	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	ret = parse_args(tok + 1, ntok - 1, args, ARRAY_SIZE(args), log, ctx);
 	if (ret)
 		return ret;
 	if (args[0].seen) {
@@ -1195,28 +1177,124 @@ int smm_ctl_parse_mirror(const char *cmd, struct smm_mirror_filter *f,
 	return 1;
 }
 
+/* ---- the grammar -------------------------------------------------------- */
+
+typedef int (*smm_ctl_run_fn)(struct smm_machine *m, char **tok, int ntok,
+			      smm_log_fn log, void *ctx);
+
+static int ctl_help(struct smm_machine *m, char **tok, int ntok,
+		    smm_log_fn log, void *ctx);
+
+#define SMM_CTL_FORMS	4
+
+/*
+ * Every command: its first word, what runs it (given all its words, the
+ * first included; NULL: the module, which parses it itself) and its
+ * forms, one grammar line each ("" for a bare word). smm_ctl_exec()
+ * knows no command that is not here, and smm_ctl_help() prints this.
+ */
+static const struct smm_ctl_cmd {
+	const char *word;
+	smm_ctl_run_fn run;
+	const char *forms[SMM_CTL_FORMS];
+} smm_ctl_cmds[] = {
+	{ "reset", ctl_reset, { "[upto=memmap|buddy]" } },
+	{ "memblock", ctl_memblock, {
+		"alloc size=SIZE [align=SIZE] [min=ADDR] [max=ADDR] [nid=N] [exact] [raw]",
+		"reserve base=ADDR size=SIZE",
+		"free base=ADDR size=SIZE",
+		"set [bottom_up=0|1] [limit=ADDR|max]" } },
+	{ "alloc", ctl_buddy,
+	  { "order=N [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=NAME]" } },
+	{ "policy", ctl_buddy, {
+		"default", "preferred nid=N", "bind nodes=N[,N...]",
+		"interleave nodes=N[,N...]" } },
+	{ "free", ctl_buddy, { "tag=NAME", "pfn=PFN", "all" } },
+	{ "drain", ctl_buddy, { "" } },
+	{ "verify", ctl_buddy, { "0|1" } },
+	{ "workload", ctl_buddy, { "seed=S ops=N" } },
+	{ "stress", NULL, { "ms=N [seed=S]" } },
+	{ "cache", ctl_slab, {
+		"create name=N size=S [align=A] [flags=hwcache|reclaim]",
+		"destroy name=N",
+		"alloc name=N [count=C] [nid=N] [tag=T] [gfp=FLAG[|FLAG...]]",
+		"free tag=T" } },
+	{ "kmalloc", ctl_slab,
+	  { "size=S [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=T]" } },
+	{ "kfree", ctl_slab, { "tag=T" } },
+	{ "mirror", NULL,
+	  { "on [pid=P] [comm=NAME] [order=LO[-HI]] [nid=N]", "off" } },
+	{ "help", ctl_help, { "" } },
+};
+
+/* The gfp= words that are (or are not) a base, '|' between them. */
+static void gfp_words(char *buf, size_t size, bool base)
+{
+	size_t i, n = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < ARRAY_SIZE(smm_gfp_words) && n < size; i++)
+		if (smm_gfp_words[i].base == base)
+			n += snprintf(buf + n, size - n, "%s%s", n ? "|" : "",
+				      smm_gfp_words[i].name);
+}
+
+/*
+ * One line a form, "WORD FORM", each its own call of @emit (a log
+ * function prints a line a call), then what the placeholders take,
+ * indented: a grammar line starts with its command word.
+ */
+static void ctl_grammar(smm_emit_fn emit, void *ctx, const char *prefix)
+{
+	const struct smm_ctl_cmd *c;
+	char base[64], mods[96];
+	int i;
+
+	for (c = smm_ctl_cmds; c < smm_ctl_cmds + ARRAY_SIZE(smm_ctl_cmds); c++)
+		for (i = 0; i < SMM_CTL_FORMS && c->forms[i]; i++)
+			emit(ctx, "%s%s%s%s\n", prefix, c->word,
+			     c->forms[i][0] ? " " : "", c->forms[i]);
+	gfp_words(base, sizeof(base), true);
+	gfp_words(mods, sizeof(mods), false);
+	emit(ctx, "%s  FLAG: at most one of %s (default kernel), any of %s\n",
+	     prefix, base, mods);
+	emit(ctx, "%s  numbers: decimal or 0x hex, optionally ending in K, M or G\n",
+	     prefix);
+}
+
+void smm_ctl_help(smm_emit_fn emit, void *ctx)
+{
+	ctl_grammar(emit, ctx, "");
+}
+
+/* `help`: the grammar in the log, nothing else done */
+static int ctl_help(struct smm_machine *m __always_unused, char **tok,
+		    int ntok, smm_log_fn log, void *ctx)
+{
+	if (ntok != 1) {
+		log(ctx, "ctl: help takes no arguments ('%s')\n", tok[1]);
+		return -EINVAL;
+	}
+	ctl_grammar(log, ctx, "ctl: ");
+	return 0;
+}
+
 int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		 void *ctx)
 {
 	char buf[SMM_CTL_MAX + 1];
 	char *tok[SMM_CTL_MAX_TOKENS];
+	const struct smm_ctl_cmd *c;
 	int ntok;
 
 	ntok = ctl_split(cmd, buf, tok, log, ctx);
 	if (ntok < 0)
 		return ntok;
-	if (!strcmp(tok[0], "reset"))
-		return ctl_reset(m, tok + 1, ntok - 1, log, ctx);
-	if (!strcmp(tok[0], "memblock"))
-		return ctl_memblock(m, tok + 1, ntok - 1, log, ctx);
-	if (!strcmp(tok[0], "alloc") || !strcmp(tok[0], "free") ||
-	    !strcmp(tok[0], "drain") || !strcmp(tok[0], "verify") ||
-	    !strcmp(tok[0], "workload") || !strcmp(tok[0], "policy"))
-		return ctl_buddy(m, tok, ntok, log, ctx);
-	if (!strcmp(tok[0], "cache") || !strcmp(tok[0], "kmalloc") ||
-	    !strcmp(tok[0], "kfree"))
-		return ctl_slab(m, tok, ntok, log, ctx);
-	if (!strcmp(tok[0], "stress") || !strcmp(tok[0], "mirror")) {
+	for (c = smm_ctl_cmds; c < smm_ctl_cmds + ARRAY_SIZE(smm_ctl_cmds); c++) {
+		if (strcmp(tok[0], c->word))
+			continue;
+		if (c->run)
+			return c->run(m, tok, ntok, log, ctx);
 		/* smm_ctl_parse_stress/mirror() and the module run them */
 		log(ctx, "ctl: %s runs only in the module\n", tok[0]);
 		return -EINVAL;

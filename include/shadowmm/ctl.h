@@ -21,6 +21,13 @@
 int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		 void *ctx);
 
+/*
+ * The whole grammar, one line a command form ("WORD ARGS...", the
+ * command word first), then indented lines saying what the
+ * placeholders take: what `cat ctl` and the `help` command print.
+ */
+void smm_ctl_help(smm_emit_fn emit, void *ctx);
+
 /* stress ms=: the longest run */
 #define SMM_STRESS_MAX_MS	60000
 

@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "shadowmm/ctl.h"
+#include "shadowmm/vmstat.h"
 
 
 /*
@@ -724,6 +725,203 @@ TEST(ctl_longest_command)
 	ASSERT_EQ(SMM_CTL_MAX, strlen(cmd));
 	ASSERT_EQ(0, ctl(cmd));
 	ASSERT_TRUE(m->memblock.bottom_up);
+}
+
+/* ---- the grammar: cat ctl, help ---------------------------------------- */
+
+/*
+ * Every first word smm_ctl_exec() acts on, written out here rather than
+ * taken from src/ctl.c, so that the grammar is checked against a list
+ * it did not produce; ctl_help_words_are_the_parsers() checks the list
+ * against the parser in turn.
+ */
+static const char *const ctl_words[] = {
+	"reset", "memblock", "alloc", "policy", "free", "drain", "verify",
+	"workload", "stress", "cache", "kmalloc", "kfree", "mirror", "help",
+};
+
+/* ... and the forms a command's second word (or bare word) selects */
+static const char *const ctl_forms[] = {
+	"reset [", "memblock alloc size=", "memblock reserve base=",
+	"memblock free base=", "memblock set [", "alloc order=",
+	"policy default\n", "policy preferred nid=", "policy bind nodes=",
+	"policy interleave nodes=", "free tag=", "free pfn=", "free all\n",
+	"drain\n", "verify 0|1\n", "workload seed=", "stress ms=",
+	"cache create name=", "cache destroy name=", "cache alloc name=",
+	"cache free tag=", "kmalloc size=", "kfree tag=", "mirror on",
+	"mirror off\n", "help\n",
+};
+
+static struct smm_capture grammar;
+
+static void grammar_take(void)
+{
+	memset(&grammar, 0, sizeof(grammar));
+	smm_ctl_help(smm_capture_emit, &grammar);
+}
+
+/* A line of @text starts with @start ("word " or "word\n" for a word). */
+static bool has_line_starting(const char *text, const char *start)
+{
+	const char *p = text;
+	size_t n = strlen(start);
+
+	for (; *p; p = strchr(p, '\n') + 1) {
+		if (!strncmp(p, start, n))
+			return true;
+		if (!strchr(p, '\n'))
+			break;
+	}
+	return false;
+}
+
+/* What smm_ctl_exec() logs for a first word it does not know */
+static bool ctl_unknown(const char *word)
+{
+	char want[64];
+
+	memset(&clog, 0, sizeof(clog));
+	ctl(word);
+	snprintf(want, sizeof(want), "ctl: unknown command '%s'\n", word);
+	return strstr(clog.buf, want);
+}
+
+TEST(ctl_help_names_every_command)
+{
+	char start[32];
+	size_t i;
+
+	grammar_take();
+	ASSERT_TRUE(grammar.lines >= ARRAY_SIZE(ctl_forms));
+	/* one line an emit call, each ending in its newline */
+	ASSERT_EQ('\n', grammar.buf[grammar.len - 1]);
+	for (i = 0; i < ARRAY_SIZE(ctl_words); i++) {
+		snprintf(start, sizeof(start), "%s ", ctl_words[i]);
+		if (!has_line_starting(grammar.buf, start)) {
+			snprintf(start, sizeof(start), "%s\n", ctl_words[i]);
+			ASSERT_STREQ(start, has_line_starting(grammar.buf, start) ?
+				     start : "(no grammar line)");
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(ctl_forms); i++)
+		ASSERT_STREQ(ctl_forms[i],
+			     has_line_starting(grammar.buf, ctl_forms[i]) ?
+			     ctl_forms[i] : "(no grammar line)");
+	/* FLAG lists every gfp= word */
+	ASSERT_TRUE(strstr(grammar.buf,
+			   "  FLAG: at most one of kernel|atomic|nowait|movable (default kernel), any of reclaimable|dma|dma32|high|zero|thisnode\n"));
+	/* the check can fail */
+	ASSERT_FALSE(has_line_starting(grammar.buf, "bogus "));
+	ASSERT_FALSE(has_line_starting(grammar.buf, "memblock frobnicate"));
+}
+
+TEST(ctl_help_words_are_the_parsers)
+{
+	size_t i;
+
+	SETUP();
+	/* the parser knows each word of the list... */
+	for (i = 0; i < ARRAY_SIZE(ctl_words); i++)
+		ASSERT_STREQ(ctl_words[i],
+			     ctl_unknown(ctl_words[i]) ? "unknown" : ctl_words[i]);
+	/* ... and says so of a word it does not know */
+	ASSERT_TRUE(ctl_unknown("bogus"));
+	ASSERT_TRUE(ctl_unknown("helpx"));
+	ASSERT_TRUE(ctl_unknown("Help"));
+}
+
+TEST(ctl_help_every_line_is_a_command)
+{
+	static char text[sizeof(grammar.buf)];
+	char word[32];
+	unsigned int nlines = 0;
+	size_t i, n;
+	char *line, *save;
+
+	grammar_take();
+	memcpy(text, grammar.buf, grammar.len + 1);
+	SETUP();
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		/* indented: what a placeholder takes */
+		if (line[0] == ' ')
+			continue;
+		nlines++;
+		n = strcspn(line, " ");
+		ASSERT_TRUE(n > 0 && n < sizeof(word));
+		memcpy(word, line, n);
+		word[n] = '\0';
+		/* the word alone is a command the parser knows */
+		ASSERT_STREQ(word, ctl_unknown(word) ? "unknown" : word);
+		/* and one of the list's, so that the list keeps up */
+		for (i = 0; i < ARRAY_SIZE(ctl_words); i++)
+			if (!strcmp(word, ctl_words[i]))
+				break;
+		ASSERT_STREQ(word, i < ARRAY_SIZE(ctl_words) ? word :
+			     "(not in ctl_words)");
+	}
+	ASSERT_EQ(ARRAY_SIZE(ctl_forms), nlines);
+	ASSERT_FALSE(ctl_unknown("help"));
+}
+
+/* A machine with the buddy allocator and something held, to look at. */
+static struct smm_capture views_before, views_after;
+
+static void views_take(struct smm_capture *c)
+{
+	memset(c, 0, sizeof(*c));
+	smm_show_buddyinfo(m, smm_capture_emit, c);
+	smm_show_zoneinfo(m, smm_capture_emit, c);
+	smm_show_allocations(m, smm_capture_emit, c);
+}
+
+TEST(ctl_help_logs_the_grammar_and_changes_nothing)
+{
+	const char *g, *l;
+
+	fresh();
+	m->cfg.upto = SMM_UPTO_BUDDY;
+	smm_test_add_chunk(m, N1, SZ_32M, 1);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	ASSERT_EQ(0, smm_boot(m, smm_capture_emit, &clog));
+	/* held blocks, and freed ones on the per-cpu lists */
+	ASSERT_EQ(0, ctl("alloc order=2 count=3 tag=h"));
+	ASSERT_EQ(0, ctl("alloc order=0 count=8 tag=pcp"));
+	ASSERT_EQ(0, ctl("free tag=pcp"));
+	ASSERT_EQ(0, ctl("policy interleave nodes=0,1"));
+	grammar_take();
+
+	views_take(&views_before);
+	snap_take(&snap_before);
+	memset(&clog, 0, sizeof(clog));
+	ASSERT_EQ(0, ctl("help\n"));
+	views_take(&views_after);
+	snap_take(&snap_after);
+	ASSERT_SAME_SNAP(&snap_before, &snap_after);
+	ASSERT_TRUE(views_before.len > 0);
+	ASSERT_STREQ(views_before.buf, views_after.buf);
+	ASSERT_EQ(SMM_MPOL_INTERLEAVE, m->policy.mode);
+
+	/* the grammar, a line a log call, each "ctl: " and the line */
+	ASSERT_EQ(grammar.lines, clog.lines);
+	for (g = grammar.buf, l = clog.buf; *g; g++, l++) {
+		if (g == grammar.buf || g[-1] == '\n') {
+			ASSERT_EQ(0, strncmp(l, "ctl: ", 5));
+			l += 5;
+		}
+		if (*l != *g)
+			break;
+	}
+	ASSERT_STREQ(g, l);
+
+	/* help takes no argument: EINVAL, said, nothing changed */
+	ASSERT_REJECTED(-EINVAL, "help extra");
+	ASSERT_LOG("ctl: help takes no arguments ('extra')\n");
+	ASSERT_REJECTED(-EINVAL, "help reset");
+	views_take(&views_after);
+	ASSERT_STREQ(views_before.buf, views_after.buf);
+	/* the next fresh() frees only the struct */
+	smm_machine_teardown(m);
 }
 
 /* ---- rejections: EINVAL, nothing changes -------------------------------- */
