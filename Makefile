@@ -30,6 +30,9 @@
 #                   ~45 min), SMM_FUZZ_SEED=S to replay a run
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
+#   make bench      the host's alloc_pages against the shadow's in the guest,
+#                   wall clock and -icount lanes: a table and build/bench.json
+#                   (scripts/bench.sh; not a test)
 #   make sparse     the module under sparse (C=2); any warning fails
 #   make dkms-test  dkms build of dkms.conf in a private dkms tree
 #   make setup      install the packages (scripts/setup.sh)
@@ -49,7 +52,7 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants replay vm-test check check-debug \
-	demo vm style sparse dkms-test setup unit-bench fuzz fuzz-ctl help
+	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl help
 
 all: module
 
@@ -83,6 +86,9 @@ unit:
 
 unit-bench:
 	scripts/unit-bench.sh
+
+bench: module
+	scripts/bench.sh
 
 # the guest's timeouts follow the writes: ~375 a second, 200 assumed
 SMM_FUZZ_WRITES ?= 30000

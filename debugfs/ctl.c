@@ -8,9 +8,10 @@
  *
  * `stress ms=N [seed=S]`, parsed by the same grammar, is run here: it
  * goes on for a while with smm_lock dropped, so that debugfs stays
- * readable meanwhile. `mirror on|off` attaches or detaches the mirror's
- * probes (src/kernel/mirror.c); a valid `reset` detaches them first
- * (through m->mirror_detach).
+ * readable meanwhile; so does `bench order=N ...` (src/kernel/bench.c).
+ * `mirror on|off` attaches or detaches the mirror's probes
+ * (src/kernel/mirror.c); a valid `reset` detaches them first (through
+ * m->mirror_detach).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -24,35 +25,63 @@
 #include "shadowmm/ctl.h"
 #include "debugfs.h"
 
-/* `stress`: the threads run with smm_lock dropped, m->busy set. */
-static int smm_ctl_stress(unsigned int ms, u32 seed)
+/*
+ * `stress` and `bench` run with smm_lock dropped, m->busy set: the
+ * machine, claimed, or NULL with *@ret the reason (said in dmesg).
+ */
+static struct smm_machine *smm_ctl_claim(int *ret)
 {
 	struct smm_machine *m;
-	int ret = 0;
 
+	*ret = 0;
 	mutex_lock(&smm_lock);
 	m = smm_machine;
 	if (!m || !m->booted || m->cfg.upto != SMM_UPTO_BUDDY) {
 		pr_info("ctl: no buddy allocator (reset upto=buddy)\n");
-		ret = -EINVAL;
+		*ret = -EINVAL;
 	} else if (m->busy) {
-		pr_info("ctl: stress is already running\n");
-		ret = -EBUSY;
+		pr_info("ctl: a stress or bench run is going on\n");
+		*ret = -EBUSY;
 	} else if (m->mirroring) {
 		pr_info("ctl: the mirror owns the shadow (mirror off first)\n");
-		ret = -EBUSY;
+		*ret = -EBUSY;
 	} else {
 		m->busy = true;
 	}
 	mutex_unlock(&smm_lock);
-	if (ret)
-		return ret;
+	return *ret ? NULL : m;
+}
 
-	ret = smm_stress_run(m, ms, seed);
-
+static void smm_ctl_release(struct smm_machine *m)
+{
 	mutex_lock(&smm_lock);
 	m->busy = false;
 	mutex_unlock(&smm_lock);
+}
+
+static int smm_ctl_stress(unsigned int ms, u32 seed)
+{
+	struct smm_machine *m;
+	int ret;
+
+	m = smm_ctl_claim(&ret);
+	if (!m)
+		return ret;
+	ret = smm_stress_run(m, ms, seed);
+	smm_ctl_release(m);
+	return ret;
+}
+
+static int smm_ctl_bench(const struct smm_bench_args *a)
+{
+	struct smm_machine *m;
+	int ret;
+
+	m = smm_ctl_claim(&ret);
+	if (!m)
+		return ret;
+	ret = smm_bench_run(m, a);
+	smm_ctl_release(m);
 	return ret;
 }
 
@@ -60,6 +89,7 @@ static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 			     size_t count, loff_t *ppos)
 {
 	struct smm_mirror_filter filter;
+	struct smm_bench_args bench;
 	char buf[SMM_CTL_MAX + 1];
 	unsigned int ms;
 	u32 seed;
@@ -89,6 +119,13 @@ static ssize_t smm_ctl_write(struct file *file, const char __user *ubuf,
 	if (ret) {
 		if (ret > 0)
 			ret = smm_ctl_stress(ms, seed);
+		return ret ? ret : count;
+	}
+
+	ret = smm_ctl_parse_bench(buf, &bench, smm_log_printk, NULL);
+	if (ret) {
+		if (ret > 0)
+			ret = smm_ctl_bench(&bench);
 		return ret ? ret : count;
 	}
 

@@ -19,6 +19,7 @@ static const struct smm_dbg_view *const smm_view_tables[] = {
 	smm_vmstat_views,
 	smm_slab_views,
 	smm_mirror_views,
+	smm_bench_views,
 };
 
 void smm_seq_emit(void *ctx, const char *fmt, ...)

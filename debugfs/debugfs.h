@@ -27,6 +27,7 @@ void smm_debugfs_slab_sync(void);
 void smm_debugfs_slab_exit(void);
 
 extern const struct smm_dbg_view smm_mirror_views[];
+extern const struct smm_dbg_view smm_bench_views[];
 extern const struct file_operations smm_ctl_fops;
 
 #endif /* _SHADOWMM_DEBUGFS_H */

@@ -39,6 +39,8 @@
 #   --extra-tests DIR    copy DIR's files into /lib/shadowmm/selftests too
 #   --machine TYPE       qemu machine (default pc)
 #   --cpu MODEL          qemu CPU model (default qemu64)
+#   --qemu-arg ARG       one more qemu argument, appended as is (repeat for
+#                        more: --qemu-arg -icount --qemu-arg shift=0)
 #   --log FILE           console log (default WORKDIR/last-console.log)
 #   --dmesg FILE         dmesg dump (default WORKDIR/last-dmesg.txt)
 #   --workdir DIR        where the initramfs and logs go (default build/vm;
@@ -116,6 +118,7 @@ logfile=""
 dmesgfile=""
 show_dmesg=0
 cmd=""
+qemu_extra=()
 
 is_uint() { case "$1" in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac; }
 
@@ -123,7 +126,7 @@ while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem | --nodes | --cpus | --dist | --movablecore | --append | --timeout | \
 		--kernel | --kernel-image | --module | --extra-tests | --machine | --cpu | \
-		--log | --dmesg | --workdir)
+		--log | --dmesg | --workdir | --qemu-arg)
 		[ $# -ge 2 ] || bad_usage "$1 needs a value"
 		opt=$1 val=$2
 		shift 2
@@ -144,6 +147,7 @@ while [ $# -gt 0 ]; do
 		--log) logfile=$val ;;
 		--dmesg) dmesgfile=$val ;;
 		--workdir) workdir=$val ;;
+		--qemu-arg) qemu_extra+=("$val") ;;
 		esac
 		;;
 	--no-module) no_module=1; shift ;;
@@ -260,9 +264,11 @@ for ((i = 0; i < nodes; i++)); do
 	done
 done
 qemu+=(-kernel "$kimage" -initrd "$initrd" -append "$cmdline")
+qemu+=("${qemu_extra[@]}")
 
 log "kernel $kver ($kimage), $nodes node(s) x ${mem} MiB, $cpus cpu(s), $machine/$cpu_model"
 log "cmdline: $cmdline"
+[ ${#qemu_extra[@]} -eq 0 ] || log "extra qemu arguments: ${qemu_extra[*]}"
 
 if [ "$mode" = shell ]; then
 	log "interactive shell: 'poweroff' or Ctrl-D leaves, Ctrl-A x kills qemu"

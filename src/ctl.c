@@ -5,8 +5,9 @@
  * dispatches from and smm_ctl_help() prints (`cat ctl`, `help`).
  *
  * (stress is parsed here by smm_ctl_parse_stress() and run by the module,
- * which drops its lock while the threads work; mirror likewise, by
- * smm_ctl_parse_mirror(), attaching the module's tracepoint probes.)
+ * which drops its lock while the threads work; bench likewise, by
+ * smm_ctl_parse_bench(); mirror by smm_ctl_parse_mirror(), attaching the
+ * module's tracepoint probes.)
  *
  * A command is parsed and validated completely before anything is done, so
  * a rejected command leaves the machine exactly as it was.
@@ -373,7 +374,7 @@ ctl_reset(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 		}
 	}
 	if (m->busy) {
-		log(ctx, "ctl: a stress run is going on\n");
+		log(ctx, "ctl: a stress or bench run is going on\n");
 		return -EBUSY;
 	}
 	/* the probes write to what is rebuilt: off first, and waited for */
@@ -1088,6 +1089,75 @@ int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 	return 1;
 }
 
+int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
+			smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "order" }, { .key = "reps" }, { .key = "loops" },
+		{ .key = "batch" }, { .key = "gfp", .is_str = true },
+		{ .key = "cpu" },
+	};
+	char buf[SMM_CTL_MAX + 1];
+	char *tok[SMM_CTL_MAX_TOKENS];
+	u64 held, pages;
+	int ntok, ret;
+
+	ntok = ctl_split(cmd, buf, tok, smm_log_discard, NULL);
+	if (ntok <= 0 || strcmp(tok[0], "bench"))
+		return 0;
+	ret = parse_args(tok + 1, ntok - 1, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (!args[0].seen || args[0].val >= SMM_MAX_ORDER) {
+		log(ctx, "ctl: bench needs order=0..%d\n", SMM_MAX_ORDER - 1);
+		return -EINVAL;
+	}
+	if (args[1].seen && (args[1].val < SMM_BENCH_MIN_REPS ||
+			     args[1].val > SMM_BENCH_MAX_REPS)) {
+		log(ctx, "ctl: bench reps is %d..%d\n", SMM_BENCH_MIN_REPS,
+		    SMM_BENCH_MAX_REPS);
+		return -EINVAL;
+	}
+	if (args[2].seen && (!args[2].val || args[2].val > SMM_BENCH_MAX_LOOPS)) {
+		log(ctx, "ctl: bench loops is 1..%d\n", SMM_BENCH_MAX_LOOPS);
+		return -EINVAL;
+	}
+	if (args[3].seen && (!args[3].val || args[3].val > SMM_BENCH_MAX_BATCH)) {
+		log(ctx, "ctl: bench batch is 1..%d\n", SMM_BENCH_MAX_BATCH);
+		return -EINVAL;
+	}
+	if (args[4].seen && strcmp(args[4].str, "zero")) {
+		log(ctx, "ctl: bench gfp is zero (GFP_KERNEL without it)\n");
+		return -EINVAL;
+	}
+	if (args[5].val > SMM_BENCH_MAX_CPU) {
+		log(ctx, "ctl: bench cpu is 0..%d\n", SMM_BENCH_MAX_CPU);
+		return -EINVAL;
+	}
+	a->order = args[0].val;
+	a->reps = args[1].seen ? args[1].val : SMM_BENCH_MIN_REPS;
+	a->loops = args[2].seen ? args[2].val : SMM_BENCH_DEF_LOOPS;
+	a->batch = args[3].seen ? args[3].val : 1;
+	a->zero = args[4].seen;
+	a->cpu = args[5].val;
+	/* what each side holds at once, and allocates in one repetition */
+	held = (u64)a->batch << a->order;
+	pages = (u64)a->loops * held;
+	if (held > SMM_BENCH_MAX_HELD) {
+		log(ctx, "ctl: bench holds %llu pages at once, at most %lu\n",
+		    (unsigned long long)held, SMM_BENCH_MAX_HELD);
+		return -EINVAL;
+	}
+	if (pages > (a->zero ? SMM_BENCH_MAX_ZERO_PAGES : SMM_BENCH_MAX_REP_PAGES)) {
+		log(ctx, "ctl: bench allocates %llu pages a repetition, at most %lu%s\n",
+		    (unsigned long long)pages,
+		    a->zero ? SMM_BENCH_MAX_ZERO_PAGES : SMM_BENCH_MAX_REP_PAGES,
+		    a->zero ? " with gfp=zero" : "");
+		return -EINVAL;
+	}
+	return 1;
+}
+
 /* "LO" or "LO-HI", both orders the shadow has. */
 static int parse_order_range(const char *s, unsigned int *lo,
 			     unsigned int *hi)
@@ -1214,6 +1284,8 @@ static const struct smm_ctl_cmd {
 	{ "verify", ctl_buddy, { "0|1" } },
 	{ "workload", ctl_buddy, { "seed=S ops=N" } },
 	{ "stress", NULL, { "ms=N [seed=S]" } },
+	{ "bench", NULL,
+	  { "order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]" } },
 	{ "cache", ctl_slab, {
 		"create name=N size=S [align=A] [flags=hwcache|reclaim]",
 		"destroy name=N",
@@ -1295,7 +1367,7 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 			continue;
 		if (c->run)
 			return c->run(m, tok, ntok, log, ctx);
-		/* smm_ctl_parse_stress/mirror() and the module run them */
+		/* smm_ctl_parse_stress/bench/mirror() and the module run them */
 		log(ctx, "ctl: %s runs only in the module\n", tok[0]);
 		return -EINVAL;
 	}

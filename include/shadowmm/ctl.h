@@ -40,6 +40,38 @@ void smm_ctl_help(smm_emit_fn emit, void *ctx);
 int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 			 smm_log_fn log, void *ctx);
 
+/* bench: the limits of its arguments */
+#define SMM_BENCH_MIN_REPS	7
+#define SMM_BENCH_MAX_REPS	31
+#define SMM_BENCH_DEF_LOOPS	1000
+#define SMM_BENCH_MAX_LOOPS	1000000
+#define SMM_BENCH_MAX_BATCH	1024
+#define SMM_BENCH_MAX_CPU	4095
+/* pages held at once on each side: batch << order, 16 MiB */
+#define SMM_BENCH_MAX_HELD	((16UL << 20) >> PAGE_SHIFT)
+/* pages allocated per repetition, (loops * batch) << order: 2^22 */
+#define SMM_BENCH_MAX_REP_PAGES	(4UL << 20)
+/* ... and with gfp=zero, pages zeroed per repetition: 2^18, 1 GiB */
+#define SMM_BENCH_MAX_ZERO_PAGES	(256UL << 10)
+
+struct smm_bench_args {
+	unsigned int order;
+	unsigned int reps;	/* host and shadow repetitions, alternating */
+	unsigned int loops;	/* per repetition */
+	unsigned int batch;	/* allocations, then as many frees, per loop */
+	unsigned int cpu;	/* the CPU the timing thread is bound to */
+	bool zero;		/* __GFP_ZERO on both sides */
+};
+
+/*
+ * `bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]`, in the
+ * same grammar as every other command (the module runs it:
+ * src/kernel/bench.c). Returns 1 with *@a filled, 0 when @cmd is not a
+ * bench command (nothing logged), or -EINVAL, explained through @log.
+ */
+int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
+			smm_log_fn log, void *ctx);
+
 struct smm_mirror_filter;
 
 /*

@@ -126,7 +126,7 @@ struct smm_machine {
 	/* Allocations made through ctl, until freed or reset (held.c). */
 	struct list_head held;
 	unsigned long nr_held;
-	/* A stress run is going on: reset and memblock commands must wait. */
+	/* A stress or bench run is going on: reset and memblock commands wait. */
 	bool busy;
 
 	/* Stage 3: the slab layer (src/mm/slub.c), NULL until it is up. */

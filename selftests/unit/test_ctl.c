@@ -737,7 +737,8 @@ TEST(ctl_longest_command)
  */
 static const char *const ctl_words[] = {
 	"reset", "memblock", "alloc", "policy", "free", "drain", "verify",
-	"workload", "stress", "cache", "kmalloc", "kfree", "mirror", "help",
+	"workload", "stress", "bench", "cache", "kmalloc", "kfree", "mirror",
+	"help",
 };
 
 /* ... and the forms a command's second word (or bare word) selects */
@@ -747,6 +748,7 @@ static const char *const ctl_forms[] = {
 	"policy default\n", "policy preferred nid=", "policy bind nodes=",
 	"policy interleave nodes=", "free tag=", "free pfn=", "free all\n",
 	"drain\n", "verify 0|1\n", "workload seed=", "stress ms=",
+	"bench order=",
 	"cache create name=", "cache destroy name=", "cache alloc name=",
 	"cache free tag=", "kmalloc size=", "kfree tag=", "mirror on",
 	"mirror off\n", "help\n",
@@ -1458,4 +1460,61 @@ TEST(ctl_reserve_enomem_is_logged)
 	ASSERT_EQ(0, ctl("memblock set limit=max"));
 	ASSERT_EQ(0, ctl(cmd));
 	ASSERT_EQ(2 * SMM_INIT_MEMBLOCK_REGIONS, rsv->max);
+}
+
+/* ---- bench: parsed here, run by the module ------------------------------ */
+
+TEST(ctl_parse_bench)
+{
+	static const char *const bad[] = {
+		"bench", "bench order=11", "bench order=x", "bench reps=7",
+		"bench order=0 reps=6", "bench order=0 reps=32",
+		"bench order=0 loops=0", "bench order=0 loops=1000001",
+		"bench order=0 batch=0", "bench order=0 batch=1025",
+		"bench order=0 gfp=atomic", "bench order=0 cpu=4096",
+		"bench order=0 order=1", "bench order=0 colour=blue",
+		/* 16 MiB held at once on a side, at most */
+		"bench order=10 batch=5", "bench order=0 batch=1024 loops=4097",
+		"bench order=10 loops=257 gfp=zero",
+	};
+	struct smm_bench_args a;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		memset(&clog, 0, sizeof(clog));
+		ASSERT_EQ(-EINVAL, smm_ctl_parse_bench(bad[i], &a,
+						       smm_capture_emit, &clog));
+		ASSERT_TRUE(strstr(clog.buf, "ctl: ") != NULL);
+	}
+	ASSERT_EQ(0, smm_ctl_parse_bench("stress ms=1", &a, smm_log_discard,
+					 NULL));
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=3\n", &a,
+					 smm_log_discard, NULL));
+	ASSERT_EQ(3, a.order);
+	ASSERT_EQ(SMM_BENCH_MIN_REPS, a.reps);
+	ASSERT_EQ(SMM_BENCH_DEF_LOOPS, a.loops);
+	ASSERT_EQ(1, a.batch);
+	ASSERT_EQ(0, a.cpu);
+	ASSERT_FALSE(a.zero);
+	/* 16 MiB held, 2^22 pages a repetition: the most allowed */
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 batch=4 reps=31 loops=1024 cpu=1",
+					 &a, smm_log_discard, NULL));
+	ASSERT_EQ(10, a.order);
+	ASSERT_EQ(4, a.batch);
+	ASSERT_EQ(31, a.reps);
+	ASSERT_EQ(1024, a.loops);
+	ASSERT_EQ(1, a.cpu);
+	ASSERT_FALSE(a.zero);
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 loops=256 gfp=zero",
+					 &a, smm_log_discard, NULL));
+	ASSERT_TRUE(a.zero);
+}
+
+/* The executor knows the word, and leaves it to the module. */
+TEST(ctl_bench_is_the_modules)
+{
+	SETUP();
+	memset(&clog, 0, sizeof(clog));
+	ASSERT_EQ(-EINVAL, ctl("bench order=0"));
+	ASSERT_TRUE(strstr(clog.buf, "runs only in the module") != NULL);
 }

@@ -229,7 +229,7 @@ static int smm_mirror_attach(struct smm_machine *m,
 		return -EINVAL;
 	}
 	if (m->busy) {
-		pr_info("ctl: a stress run is going on\n");
+		pr_info("ctl: a stress or bench run is going on\n");
 		return -EBUSY;
 	}
 	if (!m->booted || m->cfg.upto != SMM_UPTO_BUDDY) {

@@ -27,6 +27,11 @@ void smm_region_release(struct smm_region *r);
 /* ctl `stress` (src/kernel/stress.c): runs without smm_lock, m->busy set. */
 int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed);
 
+/* ctl `bench` (src/kernel/bench.c): likewise; its results, smm_lock held. */
+struct smm_bench_args;
+int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a);
+void smm_bench_show(smm_emit_fn emit, void *ctx);
+
 /*
  * The live mirror (src/kernel/mirror.c): its table and log are
  * allocated by smm_mirror_module_init() (the mirror_entries= and

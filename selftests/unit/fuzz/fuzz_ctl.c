@@ -193,6 +193,7 @@ static bool too_slow(const char *cmd)
 
 static void run_one(const char *cmd)
 {
+	struct smm_bench_args bench;
 	unsigned int ms;
 	u32 seed;
 	bool exempt;
@@ -211,6 +212,18 @@ static void run_one(const char *cmd)
 			die(cmd, "stress rejected with an errno other than EINVAL");
 		if (!log_lines)
 			die(cmd, "stress rejected silently");
+		return;
+	}
+	ret = smm_ctl_parse_bench(cmd, &bench, fuzz_log, NULL);
+	if (ret > 0) {
+		if (bench.order >= SMM_MAX_ORDER ||
+		    ((u64)bench.batch << bench.order) > SMM_BENCH_MAX_HELD)
+			die(cmd, "bench accepted out of range");
+		return;	/* the module's thread would run it */
+	}
+	if (ret < 0) {
+		if (ret != -EINVAL || !log_lines)
+			die(cmd, "bench rejected silently or not with EINVAL");
 		return;
 	}
 	if (too_slow(cmd))

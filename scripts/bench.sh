@@ -1,0 +1,170 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# bench.sh - the host's page allocator against the shadow's (make bench).
+#
+# Usage: scripts/bench.sh [--kernel VER] [--module PATH] [--timeout S]
+#                         [--lanes wall,icount]
+#
+# Boots the guest once a lane, with init_on_alloc=0 (Debian zeroes every
+# host page otherwise; the shadow only zeroes on __GFP_ZERO), and runs
+# ctl bench (src/kernel/bench.c) there for each shape: orders 0, 1, 3, 4,
+# 9 and 10 one at a time, order 0 in batches of 256, order 0 with
+# __GFP_ZERO; reps=7 each (host and shadow repetitions alternating, on
+# CPU 0).
+#
+# Lanes:
+#   wall    2 vCPUs, the default accelerator of scripts/vm.sh; the clock is
+#           wall-clock ns, which spread a lot from one repetition to the
+#           next on a busy host (the ratios are taken pair by pair)
+#   icount  1 vCPU, tcg,thread=single, qemu -icount shift=0: the guest's
+#           clock counts instructions, so the same "ns" are instructions,
+#           steady run to run (no cache misses, atomics or contention)
+#
+# Prints a table (shape, clock, host and shadow ns a pair as medians,
+# the shadow/host ratio min/median/max) and writes build/bench.json: every
+# lane's every figure, each repetition's too. Console logs go to
+# build/bench-LANE.log. Exit 0, or 1 when a lane failed (its log says
+# why), 2 on bad usage. Not a test: no figure is judged.
+#
+# Options:
+#   --kernel VER   guest kernel (default scripts/kver.sh)
+#   --module PATH  module built for VER (default <repo>/shadowmm.ko)
+#   --timeout S    per boot (default 600)
+#   --lanes LIST   comma-separated, default wall,icount
+#   -h, --help
+
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+out="$repo/build"
+
+usage() { awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); print; next } NR > 3 { exit }' "$0"; }
+log() { echo "[bench] $*"; }
+bad_usage() { echo "[bench] error: $*" >&2; exit 2; }
+
+kver=""
+module="$repo/shadowmm.ko"
+timeout_s=600
+lanes=wall,icount
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--kernel | --module | --timeout | --lanes)
+		[ $# -ge 2 ] || bad_usage "$1 needs a value"
+		case "$1" in
+		--kernel) kver=$2 ;;
+		--module) module=$2 ;;
+		--timeout) timeout_s=$2 ;;
+		--lanes) lanes=$2 ;;
+		esac
+		shift 2
+		;;
+	-h | --help) usage; exit 0 ;;
+	*) bad_usage "unknown argument '$1'" ;;
+	esac
+done
+[ -n "$kver" ] || kver=$("$here/kver.sh")
+[ -f "$module" ] || bad_usage "no module at $module (make module)"
+
+# shape (ctl arguments), its name in the table
+SHAPES=(
+	"order=0 loops=10000|order-0"
+	"order=1 loops=10000|order-1"
+	"order=3 loops=10000|order-3"
+	"order=4 loops=5000|order-4"
+	"order=9 loops=1500|order-9"
+	"order=10 loops=1000|order-10"
+	"order=0 batch=256 loops=100|order-0 x256 batch"
+	"order=0 gfp=zero loops=10000|order-0 gfp=zero"
+)
+
+# The guest's command: every shape, then the bench view, marked ($D is
+# the guest's).
+# shellcheck disable=SC2016
+guest_cmd() {
+	local s args
+	printf 'insmod /lib/shadowmm/shadowmm.ko || exit 1; D=/sys/kernel/debug/shadowmm; '
+	for s in "${SHAPES[@]}"; do
+		args=${s%%|*}
+		printf 'echo "SMM-BENCH-RUN %s"; echo "bench %s reps=7" >$D/ctl || exit 1; ' \
+			"$args" "$args"
+	done
+	printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm\n'
+}
+
+run_lane() {
+	local lane=$1 logf="$out/bench-$1.log" rc=0 n
+	local args=(run --kernel "$kver" --module "$module" --no-bpftrace
+		--timeout "$timeout_s" --append init_on_alloc=0
+		--log "$logf" --dmesg "$out/bench-$lane-dmesg.txt")
+	local envs=()
+	case "$lane" in
+	wall) args+=(--cpus 2) ;;
+	icount)
+		args+=(--cpus 1 --qemu-arg -icount --qemu-arg shift=0)
+		envs=("SMM_QEMU_ACCEL=tcg,thread=single")
+		;;
+	*) bad_usage "unknown lane '$lane' (wall or icount)" ;;
+	esac
+	log "lane $lane: booting (timeout ${timeout_s}s), ${#SHAPES[@]} shapes"
+	env "${envs[@]}" "$here/vm.sh" "${args[@]}" -- "$(guest_cmd)" |
+		grep --line-buffered -E '^\[vm\] (error|initramfs)|SMM-BENCH-RUN|error' |
+		sed -u "s/^/[bench] $lane: /"
+	rc=${PIPESTATUS[0]}
+	[ "$rc" -eq 0 ] || log "lane $lane: the guest exited with $rc (see $logf)"
+	tr -d '\r' <"$logf" | sed -n "s/^SMM-BENCH \(order=.*\)/$lane \1/p" >>"$out/bench.lines"
+	n=$(grep -c "^$lane " "$out/bench.lines" || true)
+	if [ "$rc" -ne 0 ] || [ "$n" -ne "${#SHAPES[@]}" ]; then
+		log "lane $lane: $n of ${#SHAPES[@]} results (see $logf)"
+		return 1
+	fi
+	log "lane $lane: done"
+}
+
+mkdir -p "$out"
+: >"$out/bench.lines"
+t0=$(date +%s)
+failed=0
+for lane in ${lanes//,/ }; do
+	run_lane "$lane" || failed=1
+done
+
+# The table: one row a shape and lane (a lane's lines are in SHAPES order).
+printf '\n%-20s %-6s %13s %13s  %s\n' shape clock "host ns/pair" "shadow ns/pair" \
+	"shadow/host min/med/max"
+prev="" i=0
+while read -r lane line; do
+	[ "$lane" = "$prev" ] || i=0
+	prev=$lane
+	name=${SHAPES[$i]#*|}
+	i=$((i + 1))
+	echo "$line" | tr ' ' '\n' | awk -F= -v name="$name" -v lane="$lane" '
+		{ v[$1] = $2 }
+		END {
+			printf "%-20s %-6s %13s %14s  %.3f/%.3f/%.3f\n", name,
+			       lane == "icount" ? "instr" : "wall", v["host_ns_med"],
+			       v["shadow_ns_med"], v["ratio_min"] / 1000,
+			       v["ratio_med"] / 1000, v["ratio_max"] / 1000
+		}'
+done <"$out/bench.lines"
+
+# build/bench.json: [{"lane": "...", "key": number or [numbers], ...}, ...]
+awk -v kver="$kver" '
+	BEGIN { printf "{\n  \"kernel\": \"%s\",\n  \"runs\": [", kver }
+	{
+		printf "%s\n    {\"lane\": \"%s\"", (NR > 1 ? "," : ""), $1
+		for (i = 2; i <= NF; i++) {
+			k = substr($i, 1, index($i, "=") - 1)
+			val = substr($i, index($i, "=") + 1)
+			if (val ~ /,/ || k == "host_ns" || k == "shadow_ns" || k == "ratio")
+				val = "[" val "]"
+			printf ", \"%s\": %s", k, val
+		}
+		printf "}"
+	}
+	END { print "\n  ]\n}" }' "$out/bench.lines" >"$out/bench.json"
+rm -f "$out/bench.lines"
+log "build/bench.json written; ratios are shadow/host (below 1: the shadow is faster)"
+log "total $(($(date +%s) - t0))s"
+exit "$failed"

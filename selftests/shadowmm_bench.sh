@@ -1,0 +1,134 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# ctl bench (src/kernel/bench.c), tiny: no timing is judged here, only
+# that a run reports and leaves the shadow as it found it.
+#  - bench order=0 and order=3, reps=7: the bench view has a line each,
+#    with reps=7 and nonzero host and shadow figures, and a dmesg line;
+#  - every page is freed: buddyinfo (pcp lists drained) is what it was,
+#    and check passes;
+#  - bad arguments fail with EINVAL, add no result, change nothing;
+#  - with the mirror on, bench fails with EBUSY.
+
+DIR=$(dirname "$0")
+. "$DIR/lib.sh"
+
+ktap_print_header
+smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
+
+BAD='
+bench
+bench order=11
+bench order=0 reps=6
+bench order=0 reps=32
+bench order=0 loops=0
+bench order=0 batch=0
+bench order=0 gfp=atomic
+bench order=0 cpu=4095
+bench order=10 batch=5
+bench order=0 colour=blue'
+
+ktap_set_plan $(($(echo "$BAD" | grep -c .) + 8))
+
+buddyinfo_drained() {
+	smm_ctl drain
+	cat "$SMM_DEBUGFS/buddyinfo"
+}
+
+check_ok() {
+	[ "$(tail -n 1 "$SMM_DEBUGFS/check")" = "OK" ]
+}
+
+# A word's value in a "key=value ..." line.
+field() {
+	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+boot0=$(buddyinfo_drained)
+
+for order in 0 3; do
+	dmesg -c >/dev/null
+	err=$(smm_ctl "bench order=$order reps=7 loops=200" 2>&1) && rc=0 || rc=$?
+	line=$(grep "^order=$order batch=1 zero=0 reps=7 " "$SMM_DEBUGFS/bench" | tail -n 1)
+	h=$(field "$line" host_ns_med)
+	s=$(field "$line" shadow_ns_med)
+	r=$(field "$line" ratio_med)
+	hl=$(field "$line" host_ns)
+	if [ "$rc" -eq 0 ] && [ "${h:-0}" -gt 0 ] && [ "${s:-0}" -gt 0 ] &&
+	   [ "${r:-0}" -gt 0 ] && [ "$(echo "$hl" | tr ',' '\n' | grep -c '^[1-9]')" -eq 7 ] &&
+	   dmesg | grep -q "shadowmm: bench: order=$order batch=1 zero=0 reps=7 "; then
+		ktap_test_pass "bench order=$order: host $h ns, shadow $s ns a pair, ratio $r/1000"
+	else
+		ktap_test_fail "bench order=$order: rc=$rc $err; view: '$line'"
+	fi
+done
+
+after=$(buddyinfo_drained)
+if [ "$after" = "$boot0" ]; then
+	ktap_test_pass "buddyinfo after bench equals buddyinfo before"
+else
+	ktap_test_fail "buddyinfo differs after bench"
+	echo "# before:"; echo "$boot0" | sed 's/^/#   /'
+	echo "# after:"; echo "$after" | sed 's/^/#   /'
+fi
+if check_ok; then
+	ktap_test_pass "check OK after bench"
+else
+	ktap_test_fail "check: $(tail -n 3 "$SMM_DEBUGFS/check")"
+fi
+
+# The batch shape: 16 at a time, and the same balance.
+if smm_ctl "bench order=0 reps=7 loops=20 batch=16 gfp=zero" &&
+   grep -q "^order=0 batch=16 zero=1 reps=7 " "$SMM_DEBUGFS/bench" &&
+   [ "$(buddyinfo_drained)" = "$boot0" ] && check_ok; then
+	ktap_test_pass "bench batch=16 gfp=zero: reported, buddyinfo and check as before"
+else
+	ktap_test_fail "bench batch=16 gfp=zero"
+fi
+
+view0=$(cat "$SMM_DEBUGFS/bench")
+while read -r cmd; do
+	[ -n "$cmd" ] || continue
+	err=$(smm_ctl "$cmd" 2>&1) && rc=0 || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		ktap_test_fail "'$cmd' was accepted"
+	elif ! echo "$err" | grep -q "Invalid argument"; then
+		ktap_test_fail "'$cmd' failed but not with EINVAL: $err"
+	elif [ "$(cat "$SMM_DEBUGFS/bench")" != "$view0" ] ||
+	     [ "$(buddyinfo_drained)" != "$boot0" ]; then
+		ktap_test_fail "'$cmd' changed the bench view or buddyinfo"
+	else
+		ktap_test_pass "'$cmd' -> EINVAL, nothing changed"
+	fi
+done <<EOF_BAD
+$BAD
+EOF_BAD
+
+# The view: root only, and no addresses in it.
+mode=$(stat -c %a "$SMM_DEBUGFS/bench")
+if [ "$mode" = 400 ] && ! grep -Eq '0x|[0-9a-f]{16}' "$SMM_DEBUGFS/bench"; then
+	ktap_test_pass "bench view: mode 400, no addresses"
+else
+	ktap_test_fail "bench view: mode $mode or an address in it"
+fi
+
+# The mirror owns the shadow: bench waits.
+if smm_ctl "mirror on"; then
+	err=$(smm_ctl "bench order=0 loops=10" 2>&1) && rc=0 || rc=$?
+	smm_ctl "mirror off"
+	if [ "$rc" -ne 0 ] && echo "$err" | grep -q "busy"; then
+		ktap_test_pass "bench with the mirror on -> EBUSY"
+	else
+		ktap_test_fail "bench with the mirror on: rc=$rc $err"
+	fi
+else
+	ktap_test_skip "mirror on failed"
+fi
+
+if smm_unload; then
+	ktap_test_pass "rmmod after bench"
+else
+	ktap_test_fail "rmmod after bench"
+fi
+
+ktap_finished
