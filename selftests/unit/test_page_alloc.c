@@ -3942,3 +3942,40 @@ TEST(pa_check_while_two_cpus_allocate)
 	ASSERT_WALK();
 }
 
+/*
+ * While a stress run is going on (m->busy), every command that would
+ * change the shadow fails with -EBUSY and says so, valid or not, before
+ * it does anything; help still runs.
+ */
+TEST(pa_ctl_busy_refuses_every_change)
+{
+	static const char *const cmds[] = {
+		"alloc order=0 tag=b", "free tag=b", "free all", "drain",
+		"reset", "reset upto=memmap", "workload seed=1 ops=10",
+		"verify 1", "verify 0", "memblock set bottom_up=1",
+		"memblock alloc size=4K", "cache create name=b size=64",
+		"cache destroy name=b", "kmalloc size=8 tag=b", "kfree tag=b",
+		"policy default", "policy bind nodes=1", "alloc order=99",
+	};
+	struct buddy_snap before, after;
+	char want[96];
+	unsigned int i;
+
+	std_machine();
+	buddy_snap(&before);
+	m->busy = true;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		memset(&nlog, 0, sizeof(nlog));
+		ASSERT_EQ(-EBUSY, nctl(cmds[i]));
+		snprintf(want, sizeof(want), "ctl: %.*s: a stress run is going on\n",
+			 (int)strcspn(cmds[i], " "), cmds[i]);
+		ASSERT_STREQ(want, nlog.last);
+	}
+	ASSERT_FALSE(m->cfg.verify);
+	ASSERT_EQ(0, nctl("help"));
+	buddy_snap(&after);
+	ASSERT_BUDDY_SAME(&before, &after);
+	m->busy = false;
+	ASSERT_EQ(0, nctl("drain"));
+	ASSERT_WALK();
+}
