@@ -41,10 +41,11 @@ struct smm_chk {
 #define SMM_BITS_PER_LONG	(8 * sizeof(unsigned long))
 
 /*
- * The most pcp locks held at once (smm_chk_lists()): each held spinlock
- * is one in the preempt count, whose preemption field has 8 bits.
+ * The most pcp locks held at once (smm_chk_lists()): one lockdep subclass
+ * each (MAX_LOCKDEP_SUBCLASSES is 8), so that lockdep sees an order
+ * among them rather than recursion.
  */
-#define SMM_CHECK_MAX_LOCKED_CPUS	128
+#define SMM_CHECK_MAX_LOCKED_CPUS	8
 
 static bool smm_chk_test_and_set(unsigned long *map, unsigned long bit)
 {
@@ -250,9 +251,9 @@ static void smm_chk_buddy(struct smm_chk *c)
  * pcp lock and zone->lock held, so with all of them held nothing moves.
  * They are taken in the allocator's order, pcp lock -> zone->lock: every
  * pcp lock of the zone in CPU order, the first irqsave and the others
- * nested in it (nothing else holds two pcp locks, so the order among them
- * is the check's alone), then zone->lock. Irqs stay off for one zone's
- * walk.
+ * as lockdep subclass cpu (nothing else holds two pcp locks, so the order
+ * among them is the check's alone), then zone->lock. Irqs stay off for
+ * one zone's walk.
  */
 static void smm_chk_lists(struct smm_chk *c)
 {
@@ -264,7 +265,7 @@ static void smm_chk_lists(struct smm_chk *c)
 	smm_spin_lock_irqsave(&pcps[0].lock, flags);
 	/* sparse cannot count locks taken in a loop: they are held as one */
 	for (cpu = 1; cpu < nr; cpu++) {
-		smm_spin_lock_nest(&pcps[cpu].lock, &pcps[0].lock);
+		smm_spin_lock_nested(&pcps[cpu].lock, cpu);
 		__release(&pcps[cpu].lock);
 	}
 	smm_spin_lock(&zone->lock);
@@ -283,8 +284,8 @@ static void smm_chk_lists(struct smm_chk *c)
 
 /*
  * Each list under its own lock, one after the other, when the zone has no
- * pcp lists to lock or more CPUs than can be held at once (every spinlock
- * held counts in the preempt count, which has 8 bits): not a snapshot, so
+ * pcp lists to lock or more CPUs than SMM_CHECK_MAX_LOCKED_CPUS: not a
+ * snapshot, so
  * a block that moves between the walks can show up as an overlap.
  */
 static void smm_chk_lists_unlocked(struct smm_chk *c)

@@ -50,11 +50,11 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 #define smm_spin_lock_irqsave(l, flags)		spin_lock_irqsave(l, flags)
 #define smm_spin_unlock_irqrestore(l, flags)	spin_unlock_irqrestore(l, flags)
 /*
- * Another lock of @outer's class, irqs already off, while @outer is held:
- * lockdep counts the nested ones against @outer instead of seeing a
- * recursive lock (check holds every pcp lock of a zone this way).
+ * Another lock of a class already held, irqs already off: lockdep
+ * subclass @sub (1..7) keeps it from looking recursive (check holds
+ * every pcp lock of a zone this way).
  */
-#define smm_spin_lock_nest(l, outer)		spin_lock_nest_lock(l, outer)
+#define smm_spin_lock_nested(l, sub)		spin_lock_nested(l, sub)
 /* A lock of another class, irqs already off. */
 #define smm_spin_lock(l)			spin_lock(l)
 #define smm_spin_unlock(l)			spin_unlock(l)
