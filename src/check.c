@@ -17,6 +17,8 @@ struct smm_chk {
 	/* free blocks on a list of another type than their pageblock */
 	unsigned long mt_mismatch;
 	unsigned long free_blocks;
+	/* zones whose buddy and pcp lists were not walked as one snapshot */
+	unsigned long unlocked_zones;
 	/* the zone being walked, its node and name */
 	struct smm_zone *zone;
 	int nid;
@@ -37,6 +39,13 @@ struct smm_chk {
 	} while (0)
 
 #define SMM_BITS_PER_LONG	(8 * sizeof(unsigned long))
+
+/*
+ * The most pcp locks held at once (smm_chk_lists()): one lockdep subclass
+ * each (MAX_LOCKDEP_SUBCLASSES is 8), so that lockdep sees an order
+ * among them rather than recursion.
+ */
+#define SMM_CHECK_MAX_LOCKED_CPUS	8
 
 static bool smm_chk_test_and_set(unsigned long *map, unsigned long bit)
 {
@@ -181,11 +190,10 @@ static void smm_chk_pcp(struct smm_chk *c, unsigned int cpu)
 {
 	struct smm_zone *zone = c->zone;
 	struct smm_per_cpu_pages *pcp = &zone->per_cpu_pageset[cpu];
-	unsigned long flags, pages = 0;
+	unsigned long pages = 0;
 	unsigned int pindex;
 	char where[96];
 
-	smm_spin_lock_irqsave(&pcp->lock, flags);
 	for (pindex = 0; pindex < SMM_NR_PCP_LISTS; pindex++) {
 		struct smm_chk_list l = {
 			.order = smm_pindex_to_order(pindex),
@@ -201,18 +209,16 @@ static void smm_chk_pcp(struct smm_chk *c, unsigned int cpu)
 	if ((unsigned long)pcp->count != pages)
 		smm_chk_report(c, "node %d zone %s cpu %u: pcp count %d, %lu pages on its lists",
 			       c->nid, c->zname, cpu, pcp->count, pages);
-	smm_spin_unlock_irqrestore(&pcp->lock, flags);
 }
 
 static void smm_chk_buddy(struct smm_chk *c)
 {
 	struct smm_zone *zone = c->zone;
-	unsigned long flags, pages = 0;
+	unsigned long pages = 0;
 	unsigned int order;
 	char where[96];
 	int mt;
 
-	smm_spin_lock_irqsave(&zone->lock, flags);
 	for (order = 0; order < SMM_MAX_ORDER; order++) {
 		struct smm_free_area *area = &zone->free_area[order];
 		unsigned long blocks = 0;
@@ -237,7 +243,67 @@ static void smm_chk_buddy(struct smm_chk *c)
 	    (unsigned long)zone->nr_free_pages != pages)
 		smm_chk_report(c, "node %d zone %s: nr_free_pages %ld, free_area holds %lu",
 			       c->nid, c->zname, zone->nr_free_pages, pages);
+}
+
+/*
+ * The buddy and the pcp lists of the zone as one snapshot: a block moves
+ * between them (smm_rmqueue_bulk(), smm_free_pcppages_bulk()) with its
+ * pcp lock and zone->lock held, so with all of them held nothing moves.
+ * They are taken in the allocator's order, pcp lock -> zone->lock: every
+ * pcp lock of the zone in CPU order, the first irqsave and the others
+ * as lockdep subclass cpu (nothing else holds two pcp locks, so the order
+ * among them is the check's alone), then zone->lock. Irqs stay off for
+ * one zone's walk.
+ */
+static void smm_chk_lists(struct smm_chk *c)
+{
+	struct smm_zone *zone = c->zone;
+	struct smm_per_cpu_pages *pcps = zone->per_cpu_pageset;
+	unsigned int cpu, nr = c->m->nr_cpus;
+	unsigned long flags;
+
+	smm_spin_lock_irqsave(&pcps[0].lock, flags);
+	/* sparse cannot count locks taken in a loop: they are held as one */
+	for (cpu = 1; cpu < nr; cpu++) {
+		smm_spin_lock_nested(&pcps[cpu].lock, cpu);
+		__release(&pcps[cpu].lock);
+	}
+	smm_spin_lock(&zone->lock);
+
+	smm_chk_buddy(c);
+	for (cpu = 0; cpu < nr; cpu++)
+		smm_chk_pcp(c, cpu);
+
+	smm_spin_unlock(&zone->lock);
+	for (cpu = nr - 1; cpu > 0; cpu--) {
+		__acquire(&pcps[cpu].lock);
+		smm_spin_unlock(&pcps[cpu].lock);
+	}
+	smm_spin_unlock_irqrestore(&pcps[0].lock, flags);
+}
+
+/*
+ * Each list under its own lock, one after the other, when the zone has no
+ * pcp lists to lock or more CPUs than SMM_CHECK_MAX_LOCKED_CPUS: not a
+ * snapshot, so
+ * a block that moves between the walks can show up as an overlap.
+ */
+static void smm_chk_lists_unlocked(struct smm_chk *c)
+{
+	struct smm_zone *zone = c->zone;
+	struct smm_per_cpu_pages *pcp;
+	unsigned long flags;
+	unsigned int cpu;
+
+	smm_spin_lock_irqsave(&zone->lock, flags);
+	smm_chk_buddy(c);
 	smm_spin_unlock_irqrestore(&zone->lock, flags);
+	for (cpu = 0; zone->per_cpu_pageset && cpu < c->m->nr_cpus; cpu++) {
+		pcp = &zone->per_cpu_pageset[cpu];
+		smm_spin_lock_irqsave(&pcp->lock, flags);
+		smm_chk_pcp(c, cpu);
+		smm_spin_unlock_irqrestore(&pcp->lock, flags);
+	}
 }
 
 /* Pages of [lo, hi) inside [start, end). */
@@ -286,7 +352,6 @@ static int smm_chk_zone(struct smm_chk *c)
 {
 	struct smm_zone *zone = c->zone;
 	unsigned long longs;
-	unsigned int cpu;
 
 	smm_chk_sizes(c);
 	if (!smm_populated_zone(zone)) {
@@ -309,12 +374,17 @@ static int smm_chk_zone(struct smm_chk *c)
 		return -ENOMEM;
 	}
 
-	smm_chk_buddy(c);
 	if (!zone->per_cpu_pageset)
 		smm_chk_report(c, "node %d zone %s: populated, but no per-cpu pagesets",
 			       c->nid, c->zname);
-	for (cpu = 0; zone->per_cpu_pageset && cpu < c->m->nr_cpus; cpu++)
-		smm_chk_pcp(c, cpu);
+	if (zone->per_cpu_pageset && c->m->nr_cpus &&
+	    c->m->nr_cpus <= SMM_CHECK_MAX_LOCKED_CPUS) {
+		smm_chk_lists(c);
+	} else {
+		smm_chk_lists_unlocked(c);
+		if (zone->per_cpu_pageset)
+			c->unlocked_zones++;
+	}
 
 	kfree(c->seen);
 	kfree(c->listed);
@@ -338,10 +408,13 @@ static int smm_chk_zone(struct smm_chk *c)
  *    managed_pages that minus what memblock.reserved holds;
  *  - and totalram_pages is the sum of managed_pages;
  *  - then the slabs (src/check_slab.c).
- * Each zone's free lists are walked under its zone->lock, each pcp under
- * its own lock, one after the other: the buddy and pcp walks are not one
- * atomic snapshot, so a page that moves between them while allocations
- * run may show up as an overlap.
+ * Each zone's buddy and pcp lists are walked as one snapshot, with all
+ * its pcp locks and its zone->lock held (smm_chk_lists()), so allocations
+ * and frees on other CPUs meanwhile (ctl `stress`) cannot make a
+ * consistent allocator look broken; one zone at a time, so irqs are off
+ * for one zone's walk. With more than SMM_CHECK_MAX_LOCKED_CPUS CPUs the
+ * lists are walked one lock at a time, an "info:" line says so, and a
+ * block that moves meanwhile can show up as an overlap.
  *
  * A block on a list of another migratetype than its pageblock is normal
  * (a fallback that did not steal the block): such blocks are counted on an
@@ -383,6 +456,10 @@ int smm_check(struct smm_machine *m, smm_emit_fn emit, void *ctx)
 		return ret;
 	c.violations += ret;
 
+	if (c.unlocked_zones)
+		emit(ctx,
+		     "info: %lu zone(s) walked one lock at a time (%u CPUs): not a snapshot while allocations run\n",
+		     c.unlocked_zones, m->nr_cpus);
 	if (c.mt_mismatch)
 		emit(ctx,
 		     "info: %lu of %lu free blocks are on the list of another migratetype than their pageblock's\n",

@@ -10,7 +10,9 @@
  * module's tracepoint probes.)
  *
  * A command is parsed and validated completely before anything is done, so
- * a rejected command leaves the machine exactly as it was.
+ * a rejected command leaves the machine exactly as it was. While a stress
+ * run is going on (m->busy) every command but help fails with -EBUSY
+ * before it is parsed.
  */
 #include "shadowmm/ctl.h"
 #include "shadowmm/workload.h"
@@ -1365,6 +1367,16 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 	for (c = smm_ctl_cmds; c < smm_ctl_cmds + ARRAY_SIZE(smm_ctl_cmds); c++) {
 		if (strcmp(tok[0], c->word))
 			continue;
+		/*
+		 * The stress threads allocate without smm_lock and read the
+		 * machine's settings (verify, the policy) as they go: nothing
+		 * that changes the shadow runs beside them, however valid;
+		 * help, which changes nothing, does.
+		 */
+		if (c->run && c->run != ctl_help && m->busy) {
+			log(ctx, "ctl: %s: a stress run is going on\n", tok[0]);
+			return -EBUSY;
+		}
 		if (c->run)
 			return c->run(m, tok, ntok, log, ctx);
 		/* smm_ctl_parse_stress/bench/mirror() and the module run them */

@@ -49,6 +49,15 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 #define smm_spin_lock_init(l)			spin_lock_init(l)
 #define smm_spin_lock_irqsave(l, flags)		spin_lock_irqsave(l, flags)
 #define smm_spin_unlock_irqrestore(l, flags)	spin_unlock_irqrestore(l, flags)
+/*
+ * Another lock of a class already held, irqs already off: lockdep
+ * subclass @sub (1..7) keeps it from looking recursive (check holds
+ * every pcp lock of a zone this way).
+ */
+#define smm_spin_lock_nested(l, sub)		spin_lock_nested(l, sub)
+/* A lock of another class, irqs already off. */
+#define smm_spin_lock(l)			spin_lock(l)
+#define smm_spin_unlock(l)			spin_unlock(l)
 
 /* Machine-wide sequences and once-only flags, without a lock. */
 #define smm_atomic64_t			atomic64_t

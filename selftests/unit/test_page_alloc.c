@@ -3865,3 +3865,117 @@ TEST(pa_two_cpus_at_once)
 		  ev.free[10]);
 	ASSERT_TRUE(m->events[0].free[0] && m->events[1].free[0]);
 }
+
+/* ---- check while other CPUs allocate ----------------------------------- */
+
+static struct smm_page *moved_page;
+
+/* CPU 1 takes an order-0 page: its empty pcp list is refilled from the buddy */
+static void cpu1_refills_its_pcp(void)
+{
+	int cpu = smm_ucpu;
+
+	smm_ucpu = 1;
+	moved_page = smm_alloc_pages(m, G_MOVABLE, 0, NUMA_NO_NODE, NULL);
+	smm_ucpu = cpu;
+}
+
+/*
+ * Blocks move from the buddy to CPU 1's pcp list just before check takes
+ * that list's lock. Walked one lock at a time, the buddy walk had seen
+ * them and the pcp walk sees them again: an overlap the allocator never
+ * had. Walked as one snapshot, the move is wholly before it.
+ */
+TEST(pa_check_is_one_snapshot_of_buddy_and_pcp)
+{
+	struct smm_capture *out = calloc(1, sizeof(*out));
+	struct smm_zone *zone;
+	struct smm_page *page;
+
+	ASSERT_TRUE(out);
+	large_machine();	/* pcp batch 3: a refill leaves pages on the list */
+	smm_ucpu = 1;
+	page = smm_alloc_pages(m, G_MOVABLE, 0, NUMA_NO_NODE, NULL);
+	smm_ucpu = 0;
+	ASSERT_TRUE(page);
+	zone = smm_page_zone(m, page);
+	smm_free_pages(m, page, 0);
+	smm_drain_all_pages(m);
+	ASSERT_EQ(0, zone->per_cpu_pageset[1].count);
+
+	moved_page = NULL;
+	race_lock = &zone->per_cpu_pageset[1].lock;
+	race_fn = cpu1_refills_its_pcp;
+	smm_ulock_hook = race_hook;
+	ASSERT_EQ(0, smm_check(m, smm_capture_emit, out));
+	smm_ulock_hook = NULL;
+	/* the move did happen, during the check, and left pages on the pcp */
+	ASSERT_TRUE(moved_page);
+	ASSERT_TRUE(zone->per_cpu_pageset[1].count > 0);
+	ASSERT_STREQ("OK\n", out->last);
+	smm_free_pages(m, moved_page, 0);
+	smm_drain_all_pages(m);
+	ASSERT_WALK();
+	free(out);
+}
+
+/* Two CPUs allocating and freeing, check walking meanwhile: always OK. */
+TEST(pa_check_while_two_cpus_allocate)
+{
+	struct worker w[2] = {
+		{ .cpu = 0, .seed = 17 }, { .cpu = 1, .seed = 18 },
+	};
+	int i, failed = 0, checks = 0;
+
+	std_machine();
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&w[i].thread, NULL, worker_fn, &w[i]));
+	for (checks = 0; checks < 200; checks++)
+		if (smm_check(m, smm_log_discard, NULL))
+			failed++;
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_join(w[i].thread, NULL));
+	ASSERT_EQ(0, failed);
+	ASSERT_TRUE(w[0].allocs && w[1].allocs);
+	smm_drain_all_pages(m);
+	ASSERT_EQ(0, smm_check(m, smm_log_discard, NULL));
+	ASSERT_WALK();
+}
+
+/*
+ * While a stress run is going on (m->busy), every command that would
+ * change the shadow fails with -EBUSY and says so, valid or not, before
+ * it does anything; help still runs.
+ */
+TEST(pa_ctl_busy_refuses_every_change)
+{
+	static const char *const cmds[] = {
+		"alloc order=0 tag=b", "free tag=b", "free all", "drain",
+		"reset", "reset upto=memmap", "workload seed=1 ops=10",
+		"verify 1", "verify 0", "memblock set bottom_up=1",
+		"memblock alloc size=4K", "cache create name=b size=64",
+		"cache destroy name=b", "kmalloc size=8 tag=b", "kfree tag=b",
+		"policy default", "policy bind nodes=1", "alloc order=99",
+	};
+	struct buddy_snap before, after;
+	char want[96];
+	unsigned int i;
+
+	std_machine();
+	buddy_snap(&before);
+	m->busy = true;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		memset(&nlog, 0, sizeof(nlog));
+		ASSERT_EQ(-EBUSY, nctl(cmds[i]));
+		snprintf(want, sizeof(want), "ctl: %.*s: a stress run is going on\n",
+			 (int)strcspn(cmds[i], " "), cmds[i]);
+		ASSERT_STREQ(want, nlog.last);
+	}
+	ASSERT_FALSE(m->cfg.verify);
+	ASSERT_EQ(0, nctl("help"));
+	buddy_snap(&after);
+	ASSERT_BUDDY_SAME(&before, &after);
+	m->busy = false;
+	ASSERT_EQ(0, nctl("drain"));
+	ASSERT_WALK();
+}
