@@ -102,7 +102,7 @@ while [ "$round" -lt "$ROUNDS" ] &&
 		word=${cmd%% *}
 		dmesg -c >/dev/null
 		if refused "$cmd"; then
-			if dmesg | grep -Eq "shadowmm: ctl: ($word: )?a stress run is going on"; then
+			if dmesg | grep -Eq "shadowmm: ctl: ($word: )?a stress or bench run is going on"; then
 				ktap_test_pass "$cmd: EBUSY during stress, said in dmesg"
 			else
 				ktap_test_fail "$cmd: EBUSY during stress" "no dmesg line"

@@ -1374,7 +1374,7 @@ int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		 * help, which changes nothing, does.
 		 */
 		if (c->run && c->run != ctl_help && m->busy) {
-			log(ctx, "ctl: %s: a stress run is going on\n", tok[0]);
+			log(ctx, "ctl: %s: a stress or bench run is going on\n", tok[0]);
 			return -EBUSY;
 		}
 		if (c->run)

@@ -3967,7 +3967,7 @@ TEST(pa_ctl_busy_refuses_every_change)
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		memset(&nlog, 0, sizeof(nlog));
 		ASSERT_EQ(-EBUSY, nctl(cmds[i]));
-		snprintf(want, sizeof(want), "ctl: %.*s: a stress run is going on\n",
+		snprintf(want, sizeof(want), "ctl: %.*s: a stress or bench run is going on\n",
 			 (int)strcspn(cmds[i], " "), cmds[i]);
 		ASSERT_STREQ(want, nlog.last);
 	}
