@@ -14,10 +14,15 @@
 #                          allocations share: the region, and so the
 #                          shadow, has one node (the real-node NUMA cases
 #                          skip, saying so)
-#                  numa runs the whole suite, single the tests whose
-#                  outcome one shared area changes (SINGLE_TESTS below:
-#                  the region, load/unload, the buddy, ctl, kmemleak), so
-#                  that the lane costs one suite under KASAN, not two;
+#                  numa runs the tests that put the most code under
+#                  KASAN, lockdep and kmemleak (NUMA_TESTS below: the
+#                  region, load/unload, buddy, ctl, slab, the mirror's
+#                  probes, stress, the ctl fuzzer, kmemleak last); single
+#                  the ones one shared area changes (SINGLE_TESTS). The
+#                  views' formats, parameters, tracepoints, bpftrace, NUMA
+#                  policies, bench and security run on the stock kernels
+#                  only: KASAN under single-threaded TCG is 2-3x slower,
+#                  and the whole suite twice cost make check ~30 minutes.
 #                  TESTs given run on both. Both boot with page_owner=on
 #                  (shadowmm_cma.sh reads it).
 #   --series S, --source DIR, --fragment FILE
@@ -142,8 +147,16 @@ boot() { # NAME CMA-ARGS [TEST...]
 	skipped=$((skipped + s))
 }
 
-case $cma in numa | both) boot numa-cma "numa_cma=0:48M,1:48M" "${names[@]}" ;; esac
+NUMA_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_slab.sh shadowmm_mirror.sh shadowmm_stress.sh shadowmm_fuzz_ctl.sh shadowmm_zz_kmemleak.sh"
 SINGLE_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_zz_kmemleak.sh"
+if [ "$cma" != single ]; then
+	if [ ${#names[@]} -eq 0 ]; then
+		# shellcheck disable=SC2086
+		boot numa-cma "numa_cma=0:48M,1:48M" $NUMA_TESTS
+	else
+		boot numa-cma "numa_cma=0:48M,1:48M" "${names[@]}"
+	fi
+fi
 if [ "$cma" != numa ]; then
 	if [ ${#names[@]} -eq 0 ]; then
 		# shellcheck disable=SC2086
