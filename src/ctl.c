@@ -1063,6 +1063,20 @@ static int ctl_split(const char *cmd, char *buf, char **tok, smm_log_fn log,
 	return ntok;
 }
 
+/*
+ * The commands the module parses before smm_ctl_exec() (they start or stop
+ * something outside the machine's lock): split @cmd and tell whether it is
+ * @word. Returns the number of words, or 0 when it is another command (or
+ * malformed: smm_ctl_exec() judges those, with its messages).
+ */
+static int ctl_split_word(const char *cmd, const char *word, char *buf,
+			  char **tok)
+{
+	int ntok = ctl_split(cmd, buf, tok, smm_log_discard, NULL);
+
+	return ntok > 0 && !strcmp(tok[0], word) ? ntok : 0;
+}
+
 int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 			 smm_log_fn log, void *ctx)
 {
@@ -1071,9 +1085,8 @@ int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 	char *tok[SMM_CTL_MAX_TOKENS];
 	int ntok, ret;
 
-	/* not a stress command: smm_ctl_exec() judges it */
-	ntok = ctl_split(cmd, buf, tok, smm_log_discard, NULL);
-	if (ntok <= 0 || strcmp(tok[0], "stress"))
+	ntok = ctl_split_word(cmd, "stress", buf, tok);
+	if (!ntok)
 		return 0;
 	ret = parse_args(tok + 1, ntok - 1, args, ARRAY_SIZE(args), log, ctx);
 	if (ret)
@@ -1104,8 +1117,8 @@ int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
 	u64 held, pages;
 	int ntok, ret;
 
-	ntok = ctl_split(cmd, buf, tok, smm_log_discard, NULL);
-	if (ntok <= 0 || strcmp(tok[0], "bench"))
+	ntok = ctl_split_word(cmd, "bench", buf, tok);
+	if (!ntok)
 		return 0;
 	ret = parse_args(tok + 1, ntok - 1, args, ARRAY_SIZE(args), log, ctx);
 	if (ret)
@@ -1204,8 +1217,8 @@ int smm_ctl_parse_mirror(const char *cmd, struct smm_mirror_filter *f,
 	char *tok[SMM_CTL_MAX_TOKENS];
 	int ntok, ret;
 
-	ntok = ctl_split(cmd, buf, tok, smm_log_discard, NULL);
-	if (ntok <= 0 || strcmp(tok[0], "mirror"))
+	ntok = ctl_split_word(cmd, "mirror", buf, tok);
+	if (!ntok)
 		return 0;
 	if (ntok == 2 && !strcmp(tok[1], "off"))
 		return 2;
