@@ -63,7 +63,8 @@
 # running its stale translation of the int3, and kprobes' "int3 already
 # gone" retry loops it there forever. Toggling kmem:mm_page_* from tracefs
 # under a dd loop hung 2 of 2 multi-threaded boots (after 17 and 19
-# toggles) and 0 of 4 single-threaded ones (60 toggles each).
+# toggles) and 0 of 4 single-threaded ones (60 toggles each):
+# scripts/qemu-toggle-repro.sh reproduces it.
 #
 # Guest paths: /lib/shadowmm/shadowmm.ko, /lib/shadowmm/selftests/ (the repo's
 # selftests/ without unit/), /lib/shadowmm/bpftrace/*.bt, /usr/bin/bpftrace.
