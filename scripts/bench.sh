@@ -36,13 +36,10 @@
 
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+smm_script bench
 out="$repo/build"
-
-usage() { awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); print; next } NR > 3 { exit }' "$0"; }
-log() { echo "[bench] $*"; }
-bad_usage() { echo "[bench] error: $*" >&2; exit 2; }
 
 kver=""
 module="$repo/shadowmm.ko"

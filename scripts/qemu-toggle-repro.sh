@@ -29,19 +29,15 @@
 # --accel tcg,thread=single 0 of 4 (60 toggles each).
 
 set -u
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+smm_script repro
 accel=tcg
 boots=2
 toggles=60
 kernel=()
 timeout=600
 
-usage() { sed -n '4,26p' "$0" | sed 's/^# \{0,1\}//'; }
-bad_usage() {
-	echo "qemu-toggle-repro: $*" >&2
-	usage >&2
-	exit 2
-}
 count() { [[ $2 =~ ^[1-9][0-9]*$ ]] || bad_usage "$1 needs a positive count, not '$2'"; }
 
 while [ $# -gt 0 ]; do
@@ -82,18 +78,18 @@ echo REPRO-DONE
 
 hung=0
 for b in $(seq 1 "$boots"); do
-	log=$TOP/build/vm/toggle-repro-$b.log
-	mkdir -p "$TOP/build/vm"
-	echo "[repro] boot $b of $boots: accel=$accel, $toggles toggles"
-	SMM_QEMU_ACCEL=$accel "$TOP/scripts/vm.sh" run --no-module \
+	console=$repo/build/vm/toggle-repro-$b.log
+	mkdir -p "$repo/build/vm"
+	log "boot $b of $boots: accel=$accel, $toggles toggles"
+	SMM_QEMU_ACCEL=$accel "$repo/scripts/vm.sh" run --no-module \
 		--no-bpftrace --timeout "$timeout" "${kernel[@]}" \
-		--log "$log" -- "$guest_cmd" >/dev/null 2>&1
-	done_n=$(grep -c "toggle [0-9]" "$log" || true)
-	if grep -q '^REPRO-DONE' "$log"; then
-		echo "[repro] boot $b: all $done_n toggles completed"
+		--log "$console" -- "$guest_cmd" >/dev/null 2>&1
+	done_n=$(grep -c "toggle [0-9]" "$console" || true)
+	if grep -q '^REPRO-DONE' "$console"; then
+		log "boot $b: all $done_n toggles completed"
 	else
 		hung=$((hung + 1))
-		echo "[repro] boot $b: hung after $done_n toggles ($(grep -m1 -o 'soft lockup.*' "$log" || echo 'no soft-lockup line'); console: $log)"
+		log "boot $b: hung after $done_n toggles ($(grep -m1 -o 'soft lockup.*' "$console" || echo 'no soft-lockup line'); console: $console)"
 	fi
 done
 echo "repro: accel=$accel boots=$boots hung=$hung"

@@ -39,14 +39,11 @@
 
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+smm_script vm-test
 vmdir="$repo/build/vm"
 DMESG_BAD='BUG:|WARNING:|Oops|Call Trace|general protection|[Kk]ernel panic|UBSAN|KASAN'
-
-usage() { awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); print; next } NR > 3 { exit }' "$0"; }
-log() { echo "[vm-test] $*"; }
-bad_usage() { echo "[vm-test] error: $*" >&2; exit 2; }
 
 test_timeout=""
 boot_timeout=""
@@ -69,7 +66,7 @@ while [ $# -gt 0 ]; do
 	--append) [ $# -ge 2 ] || bad_usage "$1 needs a value"; append="$append $2"; shift 2 ;;
 	-h | --help) usage; exit 0 ;;
 	--) shift; names+=("$@"); break ;;
-	-*) bad_usage "unknown option '$1' (see --help)" ;;
+	-*) bad_usage "unknown option '$1'" ;;
 	*) names+=("$1"); shift ;;
 	esac
 done

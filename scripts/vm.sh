@@ -82,15 +82,12 @@
 
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
+smm_script vm
 vmdir="$repo/build/vm"
 
-usage() { awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); print; next } NR > 3 { exit }' "$0"; }
-log() { echo "[vm] $*"; }
-err() { echo "[vm] error: $*" >&2; }
 die() { err "$*"; exit 126; }
-bad_usage() { err "$*"; echo "[vm] see: $0 --help" >&2; exit 2; }
 
 [ $# -ge 1 ] || { usage; exit 2; }
 case "$1" in
