@@ -12,7 +12,7 @@
 #  - with every zone exhausted `check` is OK;
 #  - `free tag=` + `drain` give back the boot buddyinfo exactly.
 # What the fills hold comes from the shadow's region; the held records
-# themselves are host kmalloc()s (see README, ctl commands), so host free
+# themselves are host kzalloc()s (src/held.c), so host free
 # memory is not compared here (shadowmm_load.sh does, around rmmod).
 
 DIR=$(dirname "$0")
