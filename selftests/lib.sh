@@ -31,6 +31,11 @@
 #   smm_ctl "CMD"                write CMD to $SMM_DEBUGFS/ctl; the write's
 #                                status (non-zero when the module rejects it)
 #   smm_read FILE                cat $SMM_DEBUGFS/FILE
+#   smm_check_ok                 true when the check view's verdict (its last
+#                                line; info: lines may precede) is OK
+#   smm_buddyinfo_drained        drain the pcp lists, print buddyinfo
+#   smm_free_kb                  the host's free memory in kB as its
+#                                allocator sees it (see the function)
 #   smm_require_module           skip all unless $SMM_KO exists
 #   smm_require_bpftrace         skip all unless bpftrace is installed
 #   smm_bpftrace_start PROG OUT  start bpftrace on PROG (a .bt file, a name in
@@ -196,6 +201,34 @@ smm_ctl() {
 
 smm_read() {
 	cat "$SMM_DEBUGFS/$1"
+}
+
+# check ends with "OK" or "FAILED: N violation(s)" ("info:" lines may precede)
+smm_check_ok() {
+	[ "$(tail -n 1 "$SMM_DEBUGFS/check")" = "OK" ]
+}
+
+# buddyinfo with every pcp list drained back: comparable across time
+smm_buddyinfo_drained() {
+	smm_ctl drain
+	cat "$SMM_DEBUGFS/buddyinfo"
+}
+
+# The host's free memory in kB as its allocator sees it: MemFree after
+# folding the per-cpu vmstat deltas (without that MemFree lags by
+# megabytes), plus the pages parked on per-cpu free lists (/proc/zoneinfo
+# "count:"), which NR_FREE_PAGES does not count: free_contig_range()
+# returns a region page by page through those lists, up to "high" (several
+# MiB) of them. Under KASAN plus Slab: KASAN keeps freed slab objects in
+# its quarantine (up to 1/32 of memory) instead of freeing their slabs, so
+# there slab growth counts as free.
+smm_free_kb() {
+	_smm_kasan=0
+	grep -qw kasan_report /proc/kallsyms 2>/dev/null && _smm_kasan=1
+	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
+	_smm_pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
+	awk -v pcp="$_smm_pcp" -v kasan="$_smm_kasan" '/^MemFree:/ { f = $2 + pcp * 4 }
+		/^Slab:/ { s = $2 } END { print f + kasan * s }' /proc/meminfo
 }
 
 # The shadow's node ids, ascending, one a line (its debugfs node<N> dirs).

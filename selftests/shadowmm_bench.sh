@@ -30,21 +30,12 @@ bench order=0 colour=blue'
 
 ktap_set_plan $(($(echo "$BAD" | grep -c .) + 8))
 
-buddyinfo_drained() {
-	smm_ctl drain
-	cat "$SMM_DEBUGFS/buddyinfo"
-}
-
-check_ok() {
-	[ "$(tail -n 1 "$SMM_DEBUGFS/check")" = "OK" ]
-}
-
 # A word's value in a "key=value ..." line.
 field() {
 	echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
 }
 
-boot0=$(buddyinfo_drained)
+boot0=$(smm_buddyinfo_drained)
 
 for order in 0 3; do
 	dmesg -c >/dev/null
@@ -63,7 +54,7 @@ for order in 0 3; do
 	fi
 done
 
-after=$(buddyinfo_drained)
+after=$(smm_buddyinfo_drained)
 if [ "$after" = "$boot0" ]; then
 	ktap_test_pass "buddyinfo after bench equals buddyinfo before"
 else
@@ -71,7 +62,7 @@ else
 	echo "# before:"; echo "$boot0" | sed 's/^/#   /'
 	echo "# after:"; echo "$after" | sed 's/^/#   /'
 fi
-if check_ok; then
+if smm_check_ok; then
 	ktap_test_pass "check OK after bench"
 else
 	ktap_test_fail "check: $(tail -n 3 "$SMM_DEBUGFS/check")"
@@ -80,7 +71,7 @@ fi
 # The batch shape: 16 at a time, and the same balance.
 if smm_ctl "bench order=0 reps=7 loops=20 batch=16 gfp=zero" &&
    grep -q "^order=0 batch=16 zero=1 reps=7 " "$SMM_DEBUGFS/bench" &&
-   [ "$(buddyinfo_drained)" = "$boot0" ] && check_ok; then
+   [ "$(smm_buddyinfo_drained)" = "$boot0" ] && smm_check_ok; then
 	ktap_test_pass "bench batch=16 gfp=zero: reported, buddyinfo and check as before"
 else
 	ktap_test_fail "bench batch=16 gfp=zero"
@@ -95,7 +86,7 @@ while read -r cmd; do
 	elif ! echo "$err" | grep -q "Invalid argument"; then
 		ktap_test_fail "'$cmd' failed but not with EINVAL: $err"
 	elif [ "$(cat "$SMM_DEBUGFS/bench")" != "$view0" ] ||
-	     [ "$(buddyinfo_drained)" != "$boot0" ]; then
+	     [ "$(smm_buddyinfo_drained)" != "$boot0" ]; then
 		ktap_test_fail "'$cmd' changed the bench view or buddyinfo"
 	else
 		ktap_test_pass "'$cmd' -> EINVAL, nothing changed"

@@ -27,22 +27,11 @@ ktap_set_plan 19
 BT=$SMM_BPFTRACE_DIR
 OUT=/tmp/smm-buddy.$$
 
-# buddyinfo with every pcp list drained back: comparable across time
-buddyinfo_drained() {
-	smm_ctl drain
-	cat "$SMM_DEBUGFS/buddyinfo"
-}
-
-# check ends with "OK" or "FAILED: N violation(s)" ("info:" lines may precede)
-check_ok() {
-	[ "$(tail -n 1 "$SMM_DEBUGFS/check")" = "OK" ]
-}
-
-boot0=$(buddyinfo_drained)
+boot0=$(smm_buddyinfo_drained)
 # pages on the buddy lists (busybox awk has no ^: double by hand)
 free0=$(awk '{ p = 1; for (i = 5; i <= NF; i++) { n += $i * p; p *= 2 } }
 	END { print n + 0 }' "$SMM_DEBUGFS/buddyinfo")
-if [ "$free0" -gt 0 ] && check_ok; then
+if [ "$free0" -gt 0 ] && smm_check_ok; then
 	ktap_test_pass "after insmod: $free0 free pages on the buddy lists, check OK"
 else
 	ktap_test_fail "after insmod: free=$free0 check: $(head -n 3 "$SMM_DEBUGFS/check")"
@@ -123,19 +112,19 @@ if [ "$rc" -ne 0 ] && echo "$err" | grep -q "memory" && [ "$held" -gt 0 ]; then
 else
 	ktap_test_fail "fill: rc=$rc held=$held $err"
 fi
-if check_ok; then
+if smm_check_ok; then
 	ktap_test_pass "check OK with node $dnid DMA exhausted"
 else
 	ktap_test_fail "check after the fill"
 	head -n 5 "$SMM_DEBUGFS/check" | sed 's/^/# /'
 fi
 smm_ctl "free tag=fill"
-if [ "$(buddyinfo_drained)" = "$boot0" ]; then
+if [ "$(smm_buddyinfo_drained)" = "$boot0" ]; then
 	ktap_test_pass "freeing the fill restores buddyinfo exactly"
 else
 	ktap_test_fail "buddyinfo differs after the fill was freed"
 	echo "# before:"; echo "$boot0" | sed 's/^/#   /'
-	echo "# after:"; buddyinfo_drained | sed 's/^/#   /'
+	echo "# after:"; smm_buddyinfo_drained | sed 's/^/#   /'
 fi
 
 # --- both vCPUs at once, verify=1 -----------------------------------------
@@ -160,7 +149,7 @@ else
 	ktap_test_fail "stress: only $cpus CPU(s) allocated"
 fi
 mism=$(sed -n 's/^verify_mismatch \([0-9]*\)$/\1/p' "$SMM_DEBUGFS/events")
-if [ "$mism" = "0" ] && check_ok; then
+if [ "$mism" = "0" ] && smm_check_ok; then
 	ktap_test_pass "verify: no tag mismatch, check OK"
 else
 	ktap_test_fail "verify_mismatch='$mism', check: $(tail -n 3 "$SMM_DEBUGFS/check")"
@@ -170,7 +159,7 @@ if [ "$bt" -eq 1 ] && grep -Eq '^@merged\[[0-9]+, [0-9]+\]: ' "$OUT"; then
 else
 	ktap_test_fail "free-merge.bt saw nothing"
 fi
-if [ "$(buddyinfo_drained)" = "$boot0" ]; then
+if [ "$(smm_buddyinfo_drained)" = "$boot0" ]; then
 	ktap_test_pass "buddyinfo after stress equals buddyinfo after boot"
 else
 	ktap_test_fail "buddyinfo after stress differs"

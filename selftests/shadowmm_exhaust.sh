@@ -33,15 +33,6 @@ ORDERS="0 3 $max_order"
 # a fill a zone, a held>0 case a node, and three cases an order
 ktap_set_plan $((3 * (nzones + nnodes + 3)))
 
-buddyinfo_drained() {
-	smm_ctl drain
-	cat "$SMM_DEBUGFS/buddyinfo"
-}
-
-check_ok() {
-	[ "$(tail -n 1 "$SMM_DEBUGFS/check")" = "OK" ]
-}
-
 # alloc_hist's failure count for order $1
 fails() {
 	awk -v o="$1" '/^alloc_fail/ { f = 1 } f && $1 == "count" { print $(2 + o) }' \
@@ -61,7 +52,7 @@ gfp_of() {
 	esac
 }
 
-boot0=$(buddyinfo_drained)
+boot0=$(smm_buddyinfo_drained)
 
 for o in $ORDERS; do
 	traced=0
@@ -113,18 +104,18 @@ for o in $ORDERS; do
 	else
 		ktap_test_fail "order $o: no alloc_pages failure in the trace ($traced)"
 	fi
-	if check_ok; then
+	if smm_check_ok; then
 		ktap_test_pass "order $o: check OK with every zone exhausted"
 	else
 		ktap_test_fail "order $o: check with every zone exhausted"
 		head -n 5 "$SMM_DEBUGFS/check" | sed 's/^/# /'
 	fi
 	smm_ctl "free tag=ex"
-	if [ "$(buddyinfo_drained)" = "$boot0" ]; then
+	if [ "$(smm_buddyinfo_drained)" = "$boot0" ]; then
 		ktap_test_pass "order $o: free + drain restore the boot buddyinfo"
 	else
 		ktap_test_fail "order $o: buddyinfo differs after free + drain"
-		buddyinfo_drained | sed 's/^/# /'
+		smm_buddyinfo_drained | sed 's/^/# /'
 	fi
 done
 

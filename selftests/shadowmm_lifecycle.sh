@@ -11,7 +11,7 @@
 #    alloc/free round trips, every rmmod succeeds;
 #  - the host's free memory, measured as the allocator sees it (MemFree
 #    with the vmstat deltas folded, plus the pages on the host's per-cpu
-#    lists, which NR_FREE_PAGES does not count; see shadowmm_load.sh), is
+#    lists, which NR_FREE_PAGES does not count: smm_free_kb in lib.sh), is
 #    back within 1 MiB after the last cycle of where it was after a
 #    warm-up load;
 #  - dmesg has no splat.
@@ -52,12 +52,6 @@ NSETS=$(echo "$SETS" | wc -l)
 
 ktap_set_plan $((CYCLES + 2))
 
-free_kb() {
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
-	awk -v pcp="$pcp" '/^MemFree:/ { print $2 + pcp * 4 }' /proc/meminfo
-}
-
 # one cycle: insmod with $1, exercise, rmmod; prints what went wrong
 cycle() {
 	# insmod itself, not smm_load: a lane's SMM_DEFAULT_PARAMS would
@@ -86,7 +80,7 @@ smm_dmesg_mark "lifecycle start"
 # whichever test loads first; what is measured is what the cycles lose.
 warm=$(cycle "$(echo "$SETS" | sed -n 1p)")
 [ -z "$warm" ] || echo "# warm-up load: $warm"
-before=$(free_kb)
+before=$(smm_free_kb)
 i=0
 while [ $i -lt "$CYCLES" ]; do
 	set_=$(echo "$SETS" | sed -n "$((i % NSETS + 1))p")
@@ -98,7 +92,7 @@ while [ $i -lt "$CYCLES" ]; do
 	fi
 	i=$((i + 1))
 done
-after=$(free_kb)
+after=$(smm_free_kb)
 diff=$((before - after))
 echo "# free (MemFree + per-cpu lists) before $before kB, after $after kB"
 if [ "$diff" -le 1024 ]; then

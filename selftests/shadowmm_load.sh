@@ -96,19 +96,6 @@ reserved_covers() {
 		'$1 <= b && e <= $2 { ok = 1 } END { exit !ok }'
 }
 
-# Free memory in kB as the allocator sees it: MemFree after folding the
-# per-cpu vmstat deltas (without that MemFree lags by megabytes), plus the
-# pages parked on per-cpu free lists (/proc/zoneinfo "count:"), which
-# NR_FREE_PAGES does not count: free_contig_range() returns the region
-# page by page through those lists, up to "high" (several MiB) of them.
-# Under KASAN, plus Slab (see KASAN above).
-free_kb() {
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
-	awk -v pcp="$pcp" -v kasan="$KASAN" '/^MemFree:/ { f = $2 + pcp * 4 }
-		/^Slab:/ { s = $2 } END { print f + kasan * s }' /proc/meminfo
-}
-
 # Write a mark to the kernel log and print its timestamp in ns: printk
 # stamps with local_clock(), the clock page_owner's "ts" is taken with.
 mark_ns() {
@@ -169,7 +156,7 @@ isolated() {
 
 check_backend() {
 	be=$1
-	before=$(free_kb)
+	before=$(smm_free_kb)
 	if ! smm_load region="$be"; then
 		for t in load region memory memmap boot unload isolate memfree; do
 			ktap_test_fail "$be: $t (insmod failed)"
@@ -265,7 +252,7 @@ check_backend() {
 	else
 		ktap_test_fail "$be: host pageblocks / free pages still isolated: $iso"
 	fi
-	after=$(free_kb)
+	after=$(smm_free_kb)
 	diff=$((before - after))
 	echo "# $be: free (MemFree + per-cpu lists$([ "$KASAN" = 0 ] || echo ' + Slab')) before $before kB, after $after kB"
 	if [ "$PAGE_OWNER" = 1 ]; then

@@ -24,25 +24,12 @@
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
 
-KASAN=0
-grep -qw kasan_report /proc/kallsyms 2>/dev/null && KASAN=1
-
-free_kb() {
-	echo 1 >/proc/sys/vm/stat_refresh 2>/dev/null
-	pcp=$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo)
-	awk -v pcp="$pcp" -v kasan="$KASAN" '/^MemFree:/ { f = $2 + pcp * 4 }
-		/^Slab:/ { s = $2 } END { print f + kasan * s }' /proc/meminfo
-}
-
-check_ok() {
-	[ "$(tail -n 1 "$SMM_DEBUGFS/check")" = "OK" ]
-}
 
 KMALLOC_SIZES="8 16 32 64 96 128 192 256 512 1k 2k 4k 8k"
 
 ktap_print_header
 smm_unload
-before=$(free_kb)
+before=$(smm_free_kb)
 smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
 ktap_set_plan 15
 
@@ -53,7 +40,7 @@ smm_ctl "kmalloc size=2048 count=500 tag=hold" &&
 	smm_ctl "cache alloc name=held count=300 tag=hold"
 rc=$?
 if smm_unload && [ "$rc" -eq 0 ]; then
-	after=$(free_kb)
+	after=$(smm_free_kb)
 	diff=$((before - after))
 	echo "# free before insmod $before kB, after rmmod $after kB"
 	if [ "$diff" -le 1024 ]; then
@@ -159,7 +146,7 @@ for n in $(smm_nodes); do
 	smm_ctl "cache alloc name=smm_test count=100 nid=$n tag=t$n"
 	smm_ctl "kmalloc size=700 count=50 nid=$n tag=k$n"
 done
-if check_ok; then
+if smm_check_ok; then
 	ktap_test_pass "check OK with objects held on every node"
 else
 	ktap_test_fail "check with objects held"
@@ -238,14 +225,14 @@ dmesg | grep "stress:" | sed 's/^/# /'
 ncpu=$(grep -c '^processor' /proc/cpuinfo)
 busy=$(dmesg | grep -Ec 'stress: cpu [0-9]+: slab [1-9][0-9]* kmalloc, [1-9][0-9]* kfree')
 if dmesg | grep -Eq 'stress: slab [1-9][0-9]* kmalloc, [1-9][0-9]* kfree, [0-9]+ failed, 0 overwritten' &&
-	[ "$busy" -eq "$ncpu" ] && check_ok; then
+	[ "$busy" -eq "$ncpu" ] && smm_check_ok; then
 	ktap_test_pass "stress: kmalloc/kfree on $busy CPUs through one shared pool, no object overwritten, check OK"
 else
 	ktap_test_fail "stress on $ncpu CPUs ($busy busy)"
 	head -n 5 "$SMM_DEBUGFS/check" | sed 's/^/# /'
 fi
 
-if check_ok; then
+if smm_check_ok; then
 	ktap_test_pass "check OK at the end"
 else
 	ktap_test_fail "check at the end"

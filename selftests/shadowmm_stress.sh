@@ -48,11 +48,6 @@ ktap_set_plan $((NCMDS + 6))
 RC=/tmp/smm-stress-rc.$$
 PENDING=/tmp/smm-stress-pending.$$
 
-buddyinfo_drained() {
-	smm_ctl drain
-	cat "$SMM_DEBUGFS/buddyinfo"
-}
-
 # CMD is refused with EBUSY (the shell's write error says "busy")
 refused() {
 	_err=$(smm_ctl "$1" 2>&1) && return 1
@@ -76,7 +71,7 @@ start_stress() {
 	return 1
 }
 
-boot0=$(buddyinfo_drained)
+boot0=$(smm_buddyinfo_drained)
 echo "$CMDS" >"$PENDING"
 reads=0
 bad=0
@@ -179,7 +174,7 @@ if [ "$out" = "OK" ]; then
 else
 	ktap_test_fail "after stress: check" "$(tail -n 3 "$SMM_DEBUGFS/check")"
 fi
-if [ "$(buddyinfo_drained)" = "$boot0" ]; then
+if [ "$(smm_buddyinfo_drained)" = "$boot0" ]; then
 	ktap_test_pass "after stress: buddyinfo after drain equals buddyinfo before"
 else
 	ktap_test_fail "after stress: buddyinfo after drain differs"
