@@ -57,6 +57,8 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 #define smm_spin_lock_nested(l, sub)		spin_lock_nested(l, sub)
 /* A lock of another class, irqs already off. */
 #define smm_spin_lock(l)			spin_lock(l)
+/* The pcp lock on the fast paths, as v6.1's pcp_spin_trylock() */
+#define smm_spin_trylock(l)			spin_trylock(l)
 #define smm_spin_unlock(l)			spin_unlock(l)
 
 /* Machine-wide sequences and once-only flags, without a lock. */

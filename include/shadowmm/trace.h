@@ -52,6 +52,16 @@ void trace_kfree(const char *name, u64 phys);
 void trace_allocate_slab(const char *name, unsigned int order,
 			 unsigned int got, unsigned int objects, int nid);
 void trace_slab_state(int state, unsigned int caches);
+
+/*
+ * trace_<event>_enabled(), the module's static-key test: the hot path
+ * computes what only an event needs (a pfn, a record) behind it. On the
+ * host every event records unless the unit bench turns smm_trace_on off,
+ * as a tracepoint nobody attached is off.
+ */
+extern bool smm_trace_on;
+#define trace_alloc_pages_enabled()	READ_ONCE(smm_trace_on)
+#define trace_rmqueue_enabled()		READ_ONCE(smm_trace_on)
 #endif
 
 #endif /* _SHADOWMM_TRACE_H */

@@ -14,9 +14,12 @@
  *   init-S      one boot of a machine of S MiB per node, two nodes
  *
  * Machines: two 32M nodes (the module's default size) unless the shape
- * says otherwise; 2 CPUs, both on node 0; the loop runs on CPU 0.
+ * says otherwise; 2 CPUs, both on node 0; the loop runs on CPU 0. The
+ * harness records no event (smm_trace_on off): make bench's tracepoints
+ * are unattached too.
  */
 #include "harness.h"
+#include "shadowmm/trace.h"
 
 #define BENCH_MAX_BATCH		256
 
@@ -98,6 +101,7 @@ int smm_bench_main(int argc, char **argv)
 	n = argc > 3 ? strtoul(argv[3], NULL, 0) : 10000;
 	smm_unr_cpus = 2;
 	smm_ucpu = 0;
+	smm_trace_on = false;
 	if (!strcmp(shape, "batch256-real")) {
 		size = SZ_256M;
 		layout = SMM_ZONE_LAYOUT_REAL;

@@ -262,6 +262,12 @@ extern void (*smm_ulock_hook)(struct smm_spinlock *l);
 		pthread_mutex_lock(&(l)->m);				\
 	} while (0)
 #define smm_spin_lock(l)	smm_spin_lock_nested(l, 0)
+#define smm_spin_trylock(l)						\
+	({								\
+		if (smm_ulock_hook)					\
+			smm_ulock_hook(l);				\
+		!pthread_mutex_trylock(&(l)->m);			\
+	})
 /* sparse's lock context annotations: nothing for the compiler */
 #define __acquire(x)		((void)0)
 #define __release(x)		((void)0)

@@ -22,6 +22,7 @@ int smm_unode;
 int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
 
 struct smm_trace_log smm_trace;
+bool smm_trace_on = true;
 void (*smm_ulock_hook)(struct smm_spinlock *l);
 
 #define SMM_MAX_TESTS	1024

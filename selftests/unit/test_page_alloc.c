@@ -2122,6 +2122,41 @@ TEST(pa_pcp_free_stays_on_list)
 	ASSERT_EQ(0, smm_trace.nr_pcp_drain);
 }
 
+TEST(pa_pcp_held_goes_to_the_buddy)
+{
+	struct smm_per_cpu_pages *pcp;
+	struct smm_page *page;
+	long free_pages;
+
+	/*
+	 * v6.1 only trylocks the pcp on its fast paths: while someone holds
+	 * it (a drain, check, or this CPU's own fast path interrupted by the
+	 * mirror's probe) an allocation comes from the buddy lists and a free
+	 * goes straight back to them; the list is left as it was.
+	 */
+	big_machine();
+	pcp = &Z(0, NORMAL)->per_cpu_pageset[0];
+	ASSERT_TRUE(alloc(G_MOVABLE, 0, 0));
+	ASSERT_EQ(6, pcp->count);
+	free_pages = Z(0, NORMAL)->nr_free_pages;
+	pthread_mutex_lock(&pcp->lock.m);
+	page = alloc(G_MOVABLE, 0, 0);
+	ASSERT_TRUE(page);
+	ASSERT_FALSE(smm_trace.rmqueue.pcp);
+	ASSERT_EQ(6, pcp->count);
+	ASSERT_EQ(free_pages - 1, Z(0, NORMAL)->nr_free_pages);
+	pfree(page, 0);
+	ASSERT_EQ(6, pcp->count);
+	ASSERT_EQ(free_pages, Z(0, NORMAL)->nr_free_pages);
+	ASSERT_TRUE(smm_test_page_flag(page, SMM_PG_buddy));
+	pthread_mutex_unlock(&pcp->lock.m);
+	/* free again: the next allocation is a pcp hit */
+	page = alloc(G_MOVABLE, 0, 0);
+	ASSERT_TRUE(smm_trace.rmqueue.pcp);
+	ASSERT_EQ(5, pcp->count);
+	ASSERT_EQ(0, smm_check(m, smm_log_discard, NULL));
+}
+
 /* n1 DMA32 (batch 1): order-0 pages 0x80200.. taken one by one */
 static void take_pages(struct smm_page **pages, int n)
 {

@@ -20,13 +20,15 @@
  * smm__free_one_page(), which merges buddies.
  *
  * Locking, as v6.1: zone->lock covers the free lists, zone->nr_free_pages
- * and the pageblock bits; each (zone, CPU) pcp list has its own lock,
- * taken with the CPU pinned (smm_get_cpu()); the lock of that CPU's part
- * of the rmqueue ring is innermost. The order is pcp lock -> zone->lock
- * -> ring lock. The
- * machine-wide verify sequence is an atomic, the once-only reports are
- * atomic exchanges. The per-cpu event counters of a CPU are only written
- * by that CPU, pinned.
+ * and the pageblock bits, taken irqsave; each (zone, CPU) pcp list has
+ * its own lock, taken with the CPU pinned (smm_get_cpu()): the fast paths
+ * only trylock it, with interrupts on, and go to the buddy lists when it
+ * is held (a drain, a check, or the mirror's probe in an interrupt of
+ * this CPU's own fast path), so no interrupt needs to be off for it; the
+ * lock of that CPU's part of the rmqueue ring is innermost. The order is
+ * pcp lock -> zone->lock -> ring lock. The machine-wide verify sequence
+ * is an atomic, the once-only reports are atomic exchanges. The per-cpu
+ * event counters of a CPU are only written by that CPU, pinned.
  *
  * Where the shadow departs from v6.1 a comment says so, at the place it
  * does.
@@ -93,17 +95,24 @@ void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum)
 /*
  * One block taken off a list: the rmqueue tracepoint and, when the ring
  * is on, a record in this CPU's part of it (no machine-wide lock: the
- * sequence is an atomic, the slot this CPU's own).
+ * sequence is an atomic, the slot this CPU's own). With both off nothing
+ * is computed, not even the pfn.
  */
 static void smm_record_rmqueue(struct smm_machine *m,
 			       const struct smm_vm_events *ev,
-			       struct smm_zone *zone, unsigned long pfn,
+			       struct smm_zone *zone, struct smm_page *page,
 			       unsigned int order, unsigned int current_order,
 			       int migratetype, bool pcp)
 {
 	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
-	struct smm_rmqueue_rec rec = {
-		.pfn = pfn,
+	struct smm_rmqueue_cpu_ring *cr;
+	struct smm_rmqueue_rec rec;
+	unsigned long flags;
+
+	if (likely(!ring->size) && !trace_rmqueue_enabled())
+		return;
+	rec = (struct smm_rmqueue_rec) {
+		.pfn = smm_page_to_pfn(m, page),
 		.nid = zone->node,
 		.zone = zone->idx,
 		.order = order,
@@ -111,9 +120,6 @@ static void smm_record_rmqueue(struct smm_machine *m,
 		.migratetype = migratetype,
 		.pcp = pcp,
 	};
-	struct smm_rmqueue_cpu_ring *cr;
-	unsigned long flags;
-
 	if (ring->size) {
 		/* the CPU's slot: its counters are m->events[slot] */
 		cr = &ring->cpus[ev - m->events];
@@ -131,8 +137,7 @@ static void smm_record_pcp_hit(struct smm_machine *m, struct smm_vm_events *ev,
 			       unsigned int order, int migratetype)
 {
 	ev->pcp_hit[order]++;
-	smm_record_rmqueue(m, ev, zone, smm_page_to_pfn(m, page), order, order,
-			   migratetype, true);
+	smm_record_rmqueue(m, ev, zone, page, order, order, migratetype, true);
 }
 
 /* ---- gfp --------------------------------------------------------------- */
@@ -661,8 +666,8 @@ static struct smm_page *smm__rmqueue_smallest(struct smm_machine *m,
 		smm_set_pcppage_migratetype(page, migratetype);
 
 		ev->rmqueue[migratetype][order][current_order]++;
-		smm_record_rmqueue(m, ev, zone, smm_page_to_pfn(m, page), order,
-				   current_order, migratetype, false);
+		smm_record_rmqueue(m, ev, zone, page, order, current_order,
+				   migratetype, false);
 		return page;
 	}
 	return NULL;
@@ -1156,8 +1161,9 @@ static void smm_free_unref_page_commit(struct smm_machine *m,
  * HIGHATOMIC and CMA pages use the MOVABLE list (the page remembers its
  * own type for the way back); an isolated pageblock's page goes straight
  * to the buddy lists (both unreachable today: no such pageblocks). The
- * kernel only trylocks the pcp (a drain or an interrupt may hold it); the
- * shadow has no interrupt reentrancy and simply waits for a drain.
+ * pcp is only trylocked, with interrupts on: while a drain holds it, or
+ * the mirror's probe interrupted this CPU inside it, the block goes to
+ * the buddy lists instead.
  */
 static void smm_free_unref_page(struct smm_machine *m,
 				struct smm_vm_events *ev, int cpu,
@@ -1168,7 +1174,6 @@ static void smm_free_unref_page(struct smm_machine *m,
 	int migratetype = smm_zone_pageblock_migratetype(zone, pfn);
 	int pcpmigratetype = migratetype;
 	struct smm_per_cpu_pages *pcp;
-	unsigned long flags;
 
 	smm_set_pcppage_migratetype(page, migratetype);
 	if (migratetype >= SMM_MIGRATE_PCPTYPES) {
@@ -1181,10 +1186,14 @@ static void smm_free_unref_page(struct smm_machine *m,
 	}
 
 	pcp = &zone->per_cpu_pageset[smm_cpu_index(m, cpu)];
-	smm_spin_lock_irqsave(&pcp->lock, flags);
+	if (!smm_spin_trylock(&pcp->lock)) {
+		smm_free_one_page(ev, zone, page, pfn, order, migratetype,
+				  false);
+		return;
+	}
 	smm_free_unref_page_commit(m, ev, zone, pcp, page, pcpmigratetype,
 				   order, cpu);
-	smm_spin_unlock_irqrestore(&pcp->lock, flags);
+	smm_spin_unlock(&pcp->lock);
 }
 
 /*
@@ -1277,7 +1286,12 @@ static void smm_zone_statistics(struct smm_machine *m,
 			  SMM_NUMA_LOCAL : SMM_NUMA_OTHER]++;
 }
 
-/* rmqueue_pcplist(): under this CPU's pcp lock. */
+/*
+ * rmqueue_pcplist(): under this CPU's pcp lock, trylocked with interrupts
+ * on as v6.1 does: NULL while a drain holds it or when the mirror's probe
+ * interrupted this CPU inside it (smm_rmqueue() then takes the block
+ * from the buddy lists).
+ */
 static struct smm_page *smm_rmqueue_pcplist(struct smm_machine *m,
 					    struct smm_vm_events *ev, int cpu,
 					    struct smm_zone *preferred_zone,
@@ -1288,10 +1302,10 @@ static struct smm_page *smm_rmqueue_pcplist(struct smm_machine *m,
 {
 	struct smm_per_cpu_pages *pcp;
 	struct smm_page *page;
-	unsigned long flags;
 
 	pcp = &zone->per_cpu_pageset[smm_cpu_index(m, cpu)];
-	smm_spin_lock_irqsave(&pcp->lock, flags);
+	if (!smm_spin_trylock(&pcp->lock))
+		return NULL;
 	/* an allocation: frees no longer come in a row */
 	pcp->free_factor >>= 1;
 	page = smm__rmqueue_pcplist(m, ev, zone, order, migratetype,
@@ -1300,7 +1314,7 @@ static struct smm_page *smm_rmqueue_pcplist(struct smm_machine *m,
 								    order)]);
 	if (page)
 		smm_record_pcp_hit(m, ev, zone, page, order, migratetype);
-	smm_spin_unlock_irqrestore(&pcp->lock, flags);
+	smm_spin_unlock(&pcp->lock);
 	if (page)
 		smm_zone_statistics(m, ev, cpu, preferred_zone, zone);
 	return page;
@@ -1480,10 +1494,12 @@ struct smm_alloc_context {
 	int highest_zoneidx;
 	/*
 	 * Shadow instrumentation: why the walk last passed over the first
-	 * eligible zone, and that zone when a page was found.
+	 * eligible zone, and that zone and the one that served when a page
+	 * was found.
 	 */
 	enum smm_zonelist_fallback_reason fallback_reason;
 	struct smm_zone *served_preferred;
+	struct smm_zone *served;
 };
 
 static bool smm_node_isset(int nid, const struct smm_nodemask *nodemask)
@@ -1594,6 +1610,7 @@ retry:
 				   alloc_flags, ac->migratetype);
 		if (page) {
 			ac->served_preferred = preferred;
+			ac->served = zone;
 			return page;
 		}
 		if (z == ac->preferred_zoneref)
@@ -1789,10 +1806,12 @@ static bool smm_verify_page_bad(struct smm_machine *m,
  * and tag the memory itself.
  */
 static void smm_prep_new_page(struct smm_machine *m, struct smm_page *page,
-			      unsigned long pfn, unsigned int order,
-			      unsigned int gfp, int migratetype)
+			      unsigned int order, unsigned int gfp,
+			      int migratetype)
 {
 	unsigned long i, nr_pages = 1UL << order;
+	bool verify = READ_ONCE(m->cfg.verify);
+	unsigned long pfn;
 
 	page->_refcount = 1;
 	page->private = order;
@@ -1801,11 +1820,14 @@ static void smm_prep_new_page(struct smm_machine *m, struct smm_page *page,
 		for (i = 0; i < nr_pages; i++)
 			smm_set_page_flag(&page[i], SMM_PG_lru);
 
+	if (!(gfp & SMM___GFP_ZERO) && !verify)
+		return;
+	pfn = smm_page_to_pfn(m, page);
 	if (gfp & SMM___GFP_ZERO)
 		for (i = 0; i < nr_pages; i++)
 			memset(smm_phys_to_virt(PFN_PHYS(pfn + i)), 0,
 			       PAGE_SIZE);
-	if (READ_ONCE(m->cfg.verify))
+	if (verify)
 		smm_verify_write(m, page, pfn, order);
 }
 
@@ -1851,7 +1873,6 @@ struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 	struct smm_alloc_context ac = { };
 	struct smm_vm_events *ev;
 	struct smm_page *page;
-	unsigned long pfn = ~0UL;
 	int cpu;
 
 	/* no buddy allocator: upto=memmap, or torn down */
@@ -1879,14 +1900,14 @@ struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 	}
 
 out:
-	if (page)
-		pfn = smm_page_to_pfn(m, page);
-	smm_count_alloc(ev, &ac, page ? smm_page_zone(m, page) : NULL, order);
-	trace_alloc_pages(gfp, order, preferred_nid, pfn);
+	smm_count_alloc(ev, &ac, page ? ac.served : NULL, order);
+	if (trace_alloc_pages_enabled())
+		trace_alloc_pages(gfp, order, preferred_nid,
+				  page ? smm_page_to_pfn(m, page) : ~0UL);
 	smm_put_cpu();
 
 	if (page)
-		smm_prep_new_page(m, page, pfn, order, gfp, ac.migratetype);
+		smm_prep_new_page(m, page, order, gfp, ac.migratetype);
 	return page;
 }
 
@@ -1898,12 +1919,16 @@ out:
 /*
  * free_pages_check(): is this the head of an allocation of @order, and is
  * every page of it allocated? A second free of a block, a free of memory
- * never handed out or a free with the wrong order all fail here.
+ * never handed out or a free with the wrong order all fail here. On
+ * success *@seen holds every page's flags ORed, so that
+ * smm_free_pages_prepare() only walks the block again when a page has
+ * something to forget.
  */
 static const char *smm_free_pages_check(const struct smm_page *page,
-					unsigned long pfn, unsigned int order)
+					unsigned long pfn, unsigned int order,
+					unsigned long *seen)
 {
-	unsigned long i;
+	unsigned long i, flags = page->flags;
 
 	if ((page->flags & SMM_PAGE_STATE_FLAGS) != BIT(SMM_PG_head))
 		return "not an allocated block";
@@ -1911,29 +1936,33 @@ static const char *smm_free_pages_check(const struct smm_page *page,
 		return "refcount is not 1";
 	if (page->private != order || pfn & ((1UL << order) - 1))
 		return "allocated with another order";
-	for (i = 1; i < (1UL << order); i++)
+	for (i = 1; i < (1UL << order); i++) {
 		if ((page[i].flags & SMM_PAGE_STATE_FLAGS) || page[i]._refcount)
 			return "a page of the block is not allocated";
+		flags |= page[i].flags;
+	}
+	*seen = flags;
 	return NULL;
 }
 
 /*
- * free_pages_prepare(): one pass over the block: each page's verify tag
- * checked (a mismatch counted once a block), and the pages forget their
- * allocation. (The kernel checks and clears in that one pass; the shadow
- * checks before it, read-only, in smm_free_pages_check(), so that a bad
- * free leaves the block untouched.)
+ * free_pages_prepare(): the pages forget their allocation, and where they
+ * carry verify tags each is checked (a mismatch counted once a block).
+ * (The kernel checks and clears in one pass; the shadow checks before it,
+ * read-only, in smm_free_pages_check(), so that a bad free leaves the
+ * block untouched, and walks the block a second time only when @seen, the
+ * pages' flags ORed, says a page was MOVABLE or tagged.)
  */
 static void smm_free_pages_prepare(struct smm_machine *m,
 				   struct smm_vm_events *ev,
 				   struct smm_page *page, unsigned long pfn,
-				   unsigned int order)
+				   unsigned int order, unsigned long seen)
 {
 	const unsigned long forget = BIT(SMM_PG_lru) | BIT(SMM_PG_verify);
 	unsigned long i;
 	bool bad = false;
 
-	for (i = 0; i < (1UL << order); i++) {
+	for (i = 0; (seen & forget) && i < (1UL << order); i++) {
 		if (!bad && smm_test_page_flag(&page[i], SMM_PG_verify))
 			bad = smm_verify_page_bad(m, page, pfn, i, order);
 		page[i].flags &= ~forget;
@@ -1968,8 +1997,8 @@ static void smm_bad_free(struct smm_machine *m, struct smm_vm_events *ev,
 void smm_free_pages(struct smm_machine *m, struct smm_page *page,
 		    unsigned int order)
 {
+	unsigned long pfn = ~0UL, seen = 0;
 	struct smm_vm_events *ev;
-	unsigned long pfn = ~0UL;
 	const char *why;
 	int cpu;
 
@@ -1977,12 +2006,11 @@ void smm_free_pages(struct smm_machine *m, struct smm_page *page,
 		return;
 	cpu = smm_get_cpu();
 	ev = smm_events(m, cpu);
-	if (!page || !smm_page_in_memmap(m, page, NULL)) {
+	if (!page || !smm_page_in_memmap(m, page, &pfn)) {
 		why = "not a page of the memory map";
 	} else {
-		pfn = smm_page_to_pfn(m, page);
 		why = order >= SMM_MAX_ORDER ? "order too large" :
-		      smm_free_pages_check(page, pfn, order);
+		      smm_free_pages_check(page, pfn, order, &seen);
 	}
 	if (why) {
 		smm_bad_free(m, ev, pfn, order, why);
@@ -1990,7 +2018,7 @@ void smm_free_pages(struct smm_machine *m, struct smm_page *page,
 	}
 
 	ev->free[order]++;
-	smm_free_pages_prepare(m, ev, page, pfn, order);
+	smm_free_pages_prepare(m, ev, page, pfn, order, seen);
 	if (smm_pcp_allowed_order(order)) {
 		smm_free_unref_page(m, ev, cpu, page, pfn, order);
 	} else {

@@ -16,7 +16,9 @@ int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
 /* the host tests' race hook (compat_user.h): none here */
 void (*smm_ulock_hook)(struct smm_spinlock *l);
 
-/* The core's tracepoints: nothing to record here. */
+/* The core's tracepoints: nothing to record here, as if unattached. */
+bool smm_trace_on;
+
 void trace_memblock_add(phys_addr_t base, phys_addr_t size, int nid,
 			unsigned int flags)
 {
