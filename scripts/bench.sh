@@ -9,7 +9,8 @@
 # Boots the guest once a lane, with init_on_alloc=0 (Debian zeroes every
 # host page otherwise; the shadow only zeroes on __GFP_ZERO), and runs
 # ctl bench (src/kernel/bench.c) there for each shape: orders 0, 1, 3, 4,
-# 9 and 10 one at a time, order 0 in batches of 256, order 0 with
+# 9 and 10 one at a time, order 0 in batches of 256 (at the default
+# geometry and with the pcp batch the host's), order 0 with verify=1 and with
 # __GFP_ZERO; reps=7 each (host and shadow repetitions alternating, on
 # CPU 0).
 #
@@ -64,28 +65,44 @@ done
 [ -n "$kver" ] || kver=$("$here/kver.sh")
 [ -f "$module" ] || bad_usage "no module at $module (make module)"
 
-# shape (ctl arguments), its name in the table
+# shape: module parameters|ctl arguments|its name in the table. The
+# matched shape loads the shadow with one 256M DMA32 zone a node
+# (zone_layout=real): its pcp batch is then the host's (15 in the
+# guest's 512M node 0 DMA32), where the default 32M zones have batch 1
+# and 3, so that the 256-batch compares the same refill and drain sizes.
 SHAPES=(
-	"order=0 loops=10000|order-0"
-	"order=1 loops=10000|order-1"
-	"order=3 loops=10000|order-3"
-	"order=4 loops=5000|order-4"
-	"order=9 loops=1500|order-9"
-	"order=10 loops=1000|order-10"
-	"order=0 batch=256 loops=100|order-0 x256 batch"
-	"order=0 gfp=zero loops=10000|order-0 gfp=zero"
+	"|order=0 loops=10000|order-0"
+	"|order=1 loops=10000|order-1"
+	"|order=3 loops=10000|order-3"
+	"|order=4 loops=5000|order-4"
+	"|order=9 loops=1500|order-9"
+	"|order=10 loops=1000|order-10"
+	"|order=0 batch=256 loops=100|order-0 x256 batch"
+	"|order=0 gfp=zero loops=10000|order-0 gfp=zero"
+	"size=256M zone_layout=real|order=0 batch=256 loops=100|x256, matched batch"
+	"verify=1|order=0 loops=10000|order-0 verify=1"
 )
 
-# The guest's command: every shape, then the bench view, marked ($D is
-# the guest's).
+# The guest's command: every shape, the module reloaded where a shape's
+# parameters change, then the bench view, marked ($D is the guest's).
+# The view keeps the last 16 runs: more shapes than that need a dump
+# before each reload.
 # shellcheck disable=SC2016
 guest_cmd() {
-	local s args
-	printf 'insmod /lib/shadowmm/shadowmm.ko || exit 1; D=/sys/kernel/debug/shadowmm; '
+	local s params args loaded=none
+	printf 'D=/sys/kernel/debug/shadowmm; '
 	for s in "${SHAPES[@]}"; do
-		args=${s%%|*}
-		printf 'echo "SMM-BENCH-RUN %s"; echo "bench %s reps=7" >$D/ctl || exit 1; ' \
-			"$args" "$args"
+		params=${s%%|*}
+		args=${s#*|}
+		args=${args%%|*}
+		if [ "$params" != "$loaded" ]; then
+			[ "$loaded" = none ] ||
+				printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm || exit 1; '
+			printf 'insmod /lib/shadowmm/shadowmm.ko %s || exit 1; ' "$params"
+			loaded=$params
+		fi
+		printf 'echo "SMM-BENCH-RUN %s %s"; echo "bench %s reps=7" >$D/ctl || exit 1; ' \
+			"$params" "$args" "$args"
 	done
 	printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm\n'
 }
@@ -128,29 +145,42 @@ for lane in ${lanes//,/ }; do
 done
 
 # The table: one row a shape and lane (a lane's lines are in SHAPES order).
-printf '\n%-20s %-6s %13s %13s  %s\n' shape clock "host ns/pair" "shadow ns/pair" \
+printf '\n%-24s %-6s %13s %13s  %s\n' shape clock "host ns/pair" "shadow ns/pair" \
 	"shadow/host min/med/max"
 prev="" i=0
 while read -r lane line; do
 	[ "$lane" = "$prev" ] || i=0
 	prev=$lane
-	name=${SHAPES[$i]#*|}
+	name=${SHAPES[$i]##*|}
 	i=$((i + 1))
 	echo "$line" | tr ' ' '\n' | awk -F= -v name="$name" -v lane="$lane" '
 		{ v[$1] = $2 }
 		END {
-			printf "%-20s %-6s %13s %14s  %.3f/%.3f/%.3f\n", name,
+			printf "%-24s %-6s %13s %14s  %.3f/%.3f/%.3f\n", name,
 			       lane == "icount" ? "instr" : "wall", v["host_ns_med"],
 			       v["shadow_ns_med"], v["ratio_min"] / 1000,
 			       v["ratio_med"] / 1000, v["ratio_max"] / 1000
 		}'
 done <"$out/bench.lines"
 
-# build/bench.json: [{"lane": "...", "key": number or [numbers], ...}, ...]
-awk -v kver="$kver" '
-	BEGIN { printf "{\n  \"kernel\": \"%s\",\n  \"runs\": [", kver }
+# build/bench.json: [{"lane": "...", "shape": "...", "params": "...",
+# "key": number or [numbers], ...}, ...]
+names="" params=""
+for s in "${SHAPES[@]}"; do
+	names="$names${s##*|};"
+	params="$params${s%%|*};"
+done
+awk -v kver="$kver" -v names="$names" -v params="$params" '
+	BEGIN {
+		printf "{\n  \"kernel\": \"%s\",\n  \"runs\": [", kver
+		split(names, name, ";")
+		split(params, param, ";")
+	}
 	{
-		printf "%s\n    {\"lane\": \"%s\"", (NR > 1 ? "," : ""), $1
+		if ($1 != lane) { lane = $1; i = 0 }
+		i++
+		printf "%s\n    {\"lane\": \"%s\", \"shape\": \"%s\", \"params\": \"%s\"",
+		       (NR > 1 ? "," : ""), $1, name[i], param[i]
 		for (i = 2; i <= NF; i++) {
 			k = substr($i, 1, index($i, "=") - 1)
 			val = substr($i, index($i, "=") + 1)
