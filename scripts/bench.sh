@@ -83,6 +83,10 @@ SHAPES=(
 	"verify=1|order=0 loops=10000|order-0 verify=1"
 )
 
+# Pipeline init (smm_boot(), from memblock to the slab caches), timed
+# by the module at insmod, for each size per node.
+INIT_SIZES="32M 64M 128M 256M"
+
 # The guest's command: every shape, the module reloaded where a shape's
 # parameters change, then the bench view, marked ($D is the guest's).
 # The view keeps the last 16 runs: more shapes than that need a dump
@@ -104,7 +108,13 @@ guest_cmd() {
 		printf 'echo "SMM-BENCH-RUN %s %s"; echo "bench %s reps=7" >$D/ctl || exit 1; ' \
 			"$params" "$args" "$args"
 	done
-	printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm\n'
+	printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm || exit 1; '
+	for s in $INIT_SIZES; do
+		printf 'insmod /lib/shadowmm/shadowmm.ko size=%s || exit 1; ' "$s"
+		printf 'dmesg | sed -n "s/.*shadowmm: boot: \\([0-9]*\\) pages in \\([0-9]*\\) ns.*/SMM-INIT size=%s pages=\\1 ns=\\2/p" | tail -n 1; ' "$s"
+		printf 'rmmod shadowmm || exit 1; '
+	done
+	printf 'echo SMM-BENCH-DONE\n'
 }
 
 run_lane() {
@@ -128,9 +138,15 @@ run_lane() {
 	rc=${PIPESTATUS[0]}
 	[ "$rc" -eq 0 ] || log "lane $lane: the guest exited with $rc (see $logf)"
 	tr -d '\r' <"$logf" | sed -n "s/^SMM-BENCH \(order=.*\)/$lane \1/p" >>"$out/bench.lines"
+	tr -d '\r' <"$logf" | sed -n "s/^SMM-INIT \(size=.*\)/$lane \1/p" >>"$out/bench.init"
 	n=$(grep -c "^$lane " "$out/bench.lines" || true)
 	if [ "$rc" -ne 0 ] || [ "$n" -ne "${#SHAPES[@]}" ]; then
 		log "lane $lane: $n of ${#SHAPES[@]} results (see $logf)"
+		return 1
+	fi
+	n=$(grep -c "^$lane " "$out/bench.init" || true)
+	if [ "$n" -ne "$(echo "$INIT_SIZES" | wc -w)" ]; then
+		log "lane $lane: $n init figures of $(echo "$INIT_SIZES" | wc -w) (see $logf)"
 		return 1
 	fi
 	log "lane $lane: done"
@@ -138,6 +154,7 @@ run_lane() {
 
 mkdir -p "$out"
 : >"$out/bench.lines"
+: >"$out/bench.init"
 t0=$(date +%s)
 failed=0
 for lane in ${lanes//,/ }; do
@@ -162,6 +179,18 @@ while read -r lane line; do
 			       v["ratio_med"] / 1000, v["ratio_max"] / 1000
 		}'
 done <"$out/bench.lines"
+
+# Init: per lane and size, ns (instructions on the icount lane) a page
+# and the growth from the size before (a doubling: 2.0 when linear).
+printf '\n%-8s %-6s %8s %14s %9s %8s\n' init clock pages ns "ns/page" growth
+awk '{
+	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	g = ($1 == lane && prev > 0) ? sprintf("%.2f", v["ns"] / prev) : "-"
+	printf "%-8s %-6s %8s %14s %9.1f %8s\n", v["size"],
+	       $1 == "icount" ? "instr" : "wall", v["pages"], v["ns"],
+	       v["ns"] / v["pages"], g
+	lane = $1; prev = v["ns"]
+}' "$out/bench.init"
 
 # build/bench.json: [{"lane": "...", "shape": "...", "params": "...",
 # "key": number or [numbers], ...}, ...]
@@ -190,8 +219,20 @@ awk -v kver="$kver" -v names="$names" -v params="$params" '
 		}
 		printf "}"
 	}
-	END { print "\n  ]\n}" }' "$out/bench.lines" >"$out/bench.json"
-rm -f "$out/bench.lines"
+	END { print "\n  ]," }' "$out/bench.lines" >"$out/bench.json"
+awk '
+	BEGIN { printf "  \"init\": [" }
+	{
+		printf "%s\n    {\"lane\": \"%s\"", (NR > 1 ? "," : ""), $1
+		for (i = 2; i <= NF; i++) {
+			split($i, kv, "=")
+			printf ", \"%s\": %s", kv[1],
+			       kv[1] == "size" ? "\"" kv[2] "\"" : kv[2]
+		}
+		printf "}"
+	}
+	END { print "\n  ]\n}" }' "$out/bench.init" >>"$out/bench.json"
+rm -f "$out/bench.lines" "$out/bench.init"
 log "build/bench.json written; ratios are shadow/host (below 1: the shadow is faster)"
 log "total $(($(date +%s) - t0))s"
 exit "$failed"

@@ -69,6 +69,9 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 /* true for the one caller that changes *@flag from 0 to 1 */
 #define smm_test_and_set_once(flag)	(!xchg(flag, 1))
 
+/* Debug work the kernel does only with CONFIG_DEBUG_VM (the map's poison) */
+#define SMM_DEBUG_VM		IS_ENABLED(CONFIG_DEBUG_VM)
+
 /* The CPU whose per-cpu lists an allocation uses; pins the task to it. */
 #define smm_get_cpu()		get_cpu()
 #define smm_put_cpu()		put_cpu()

@@ -301,6 +301,9 @@ static inline int smm_ucpu_to_node(int cpu)
 	return smm_unode;
 }
 
+/* the host tests see the map's poison, as a CONFIG_DEBUG_VM kernel */
+#define SMM_DEBUG_VM		1
+
 #define smm_get_cpu()		(smm_ucpu)
 #define smm_put_cpu()		do { } while (0)
 #define smm_nr_cpu_ids()	(smm_unr_cpus)

@@ -280,6 +280,7 @@ static int smm_parse_params(struct smm_machine *m, int *backend, u64 *bytes)
 static int __init shadowmm_init(void)
 {
 	struct smm_machine *m;
+	u64 boot_ns, pages;
 	int backend, ret;
 	u64 bytes;
 
@@ -301,7 +302,9 @@ static int __init shadowmm_init(void)
 		goto mirror;
 	}
 
+	boot_ns = ktime_get_ns();
 	ret = smm_boot(m, smm_log_printk, NULL);
+	boot_ns = ktime_get_ns() - boot_ns;
 	if (ret) {
 		/* the line before says which step; these decide whether it fits */
 		pr_err("shadow boot failed (%d) with size=%s nodes=%u memory_model=%s section_size=%s kernel_size=%s initrd_size=%s firmware_size=%s slab=%d\n",
@@ -318,6 +321,10 @@ static int __init shadowmm_init(void)
 		m->region.backend,
 		(unsigned long long)smm_region_bytes(&m->region) >> 20,
 		m->nr_nodes, m->memblock.memory.cnt, m->memblock.reserved.cnt);
+	/* make bench's init figure (under -icount shift=0, instructions) */
+	pages = smm_region_bytes(&m->region) >> PAGE_SHIFT;
+	pr_info("boot: %llu pages in %llu ns, %llu ns a page\n",
+		(unsigned long long)pages, boot_ns, div64_u64(boot_ns, pages));
 	return 0;
 
 release:

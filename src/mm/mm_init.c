@@ -31,8 +31,9 @@ static const int smm_lowmem_reserve_ratio[SMM_MAX_NR_ZONES] = {
 
 /*
  * memmap_alloc(): the memory map comes from memblock itself, raw (not
- * zeroed), and is poisoned so that a struct page used before it is
- * initialised stands out, as with CONFIG_DEBUG_VM's page_init_poison().
+ * zeroed), and on a CONFIG_DEBUG_VM host (and in the host tests) is
+ * poisoned so that a struct page used before it is initialised stands
+ * out, as that config's page_init_poison() does.
  */
 void *smm_memmap_alloc(struct smm_memblock *mb, phys_addr_t size,
 		       phys_addr_t align, phys_addr_t min_addr, int nid,
@@ -48,7 +49,7 @@ void *smm_memmap_alloc(struct smm_memblock *mb, phys_addr_t size,
 		ptr = smm_memblock_alloc_try_nid_raw(mb, size, align, min_addr,
 						     SMM_MEMBLOCK_ALLOC_ACCESSIBLE,
 						     nid, NULL);
-	if (ptr && size)
+	if (SMM_DEBUG_VM && ptr && size)
 		memset(ptr, SMM_PAGE_POISON_PATTERN, size);
 	return ptr;
 }
@@ -267,6 +268,31 @@ static int smm_memmap_zone(const struct smm_pglist_data *pgdat,
 }
 
 /*
+ * The first pfn above @pfn (at most @end) where smm_memmap_zone() may
+ * answer otherwise: its answer only changes at a zone's start or end
+ * (the node's start is the first zone's), so memmap_init looks a zone up
+ * once a run.
+ */
+static unsigned long smm_memmap_zone_next(const struct smm_pglist_data *pgdat,
+					  unsigned long pfn, unsigned long end)
+{
+	unsigned long next = end;
+	int zid;
+
+	for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
+		const struct smm_zone *zone = &pgdat->node_zones[zid];
+
+		if (!zone->spanned_pages)
+			continue;
+		if (zone->zone_start_pfn > pfn)
+			next = min(next, zone->zone_start_pfn);
+		if (smm_zone_end_pfn(zone) > pfn)
+			next = min(next, smm_zone_end_pfn(zone));
+	}
+	return next;
+}
+
+/*
  * __init_single_page(): the poison goes, the page knows its zone and
  * node, holds one reference (it is not free), has no mappings. Every page
  * starts PG_reserved, as reserve_bootmem_region() leaves the kernel's
@@ -274,13 +300,15 @@ static int smm_memmap_zone(const struct smm_pglist_data *pgdat,
  */
 static void smm_init_single_page(struct smm_page *page, int zid, int nid)
 {
-	memset(page, 0, sizeof(*page));
-	page->flags = ((unsigned long)zid << SMM_PAGE_ZONE_SHIFT) |
-		      ((unsigned long)nid << SMM_PAGE_NODE_SHIFT);
-	page->_refcount = 1;
-	page->_mapcount = -1;
+	/* every field written: mm_zero_struct_page() and the stores after */
+	*page = (struct smm_page) {
+		.flags = ((unsigned long)zid << SMM_PAGE_ZONE_SHIFT) |
+			 ((unsigned long)nid << SMM_PAGE_NODE_SHIFT) |
+			 BIT(SMM_PG_reserved),
+		._refcount = 1,
+		._mapcount = -1,
+	};
 	INIT_LIST_HEAD(&page->lru);
-	smm_set_page_flag(page, SMM_PG_reserved);
 }
 
 /*
@@ -357,12 +385,17 @@ static void smm_memmap_init_node(struct smm_machine *m,
 		smm_sparse_memmap_init_node(m, pgdat);
 	} else {
 		struct smm_page *map = smm_pgdat_map(pgdat);
+		unsigned long next;
 
-		for (pfn = pgdat->memmap_start_pfn;
-		     pfn < pgdat->memmap_end_pfn; pfn++)
-			smm_init_single_page(&map[pfn - pgdat->memmap_start_pfn],
-					     smm_memmap_zone(pgdat, pfn),
-					     pgdat->node_id);
+		pfn = pgdat->memmap_start_pfn;
+		while (pfn < pgdat->memmap_end_pfn) {
+			zid = smm_memmap_zone(pgdat, pfn);
+			next = smm_memmap_zone_next(pgdat, pfn,
+						    pgdat->memmap_end_pfn);
+			for (; pfn < next; pfn++)
+				smm_init_single_page(&map[pfn - pgdat->memmap_start_pfn],
+						     zid, pgdat->node_id);
+		}
 	}
 
 	smm_for_each_mem_pfn_range(&m->memblock, pgdat->node_id, &spfn, &epfn,
