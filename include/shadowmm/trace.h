@@ -75,6 +75,11 @@ static inline bool trace_mm_page_alloc_zone_locked_enabled(void)
 {
 	return true;
 }
+
+static inline bool trace_mm_page_alloc_extfrag_enabled(void)
+{
+	return true;
+}
 #endif
 
 #endif /* _SHADOWMM_TRACE_H */

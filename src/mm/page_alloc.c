@@ -932,10 +932,11 @@ do_steal:
 		       fallback_mt,
 		       smm_zone_pageblock_migratetype(zone, pfn) ==
 		       start_migratetype);
-	trace_mm_page_alloc_extfrag(pfn, order, current_order,
-				    start_migratetype, fallback_mt,
-				    smm_zone_pageblock_migratetype(zone, pfn) ==
-				    start_migratetype);
+	if (trace_mm_page_alloc_extfrag_enabled())
+		trace_mm_page_alloc_extfrag(pfn, order, current_order,
+					    start_migratetype, fallback_mt,
+					    smm_zone_pageblock_migratetype(zone, pfn) ==
+					    start_migratetype);
 	return true;
 }
 
