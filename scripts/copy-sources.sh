@@ -18,8 +18,8 @@ d=$(mkdir -p "$1/build" && cd "$1" && pwd)
 cd "$top"
 (cd "$d" && find include src debugfs -type f -name '*.[ch]' 2>/dev/null) |
 	while IFS= read -r f; do [ -e "$f" ] || rm -f "$d/$f"; done
-find Kbuild Makefile include src debugfs -type f \
-	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) |
+find Kbuild Makefile dkms.conf include src debugfs -type f \
+	\( -name '*.[ch]' -o -name Kbuild -o -name Makefile -o -name dkms.conf \) |
 	while IFS= read -r f; do
 		cmp -s "$f" "$d/$f" && continue
 		case "$f" in */*) mkdir -p "$d/${f%/*}" ;; esac

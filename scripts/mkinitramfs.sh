@@ -27,7 +27,8 @@
 #      built once (~200 MB, LLVM), reused afterwards.
 #   2. a small archive rebuilt on every call: static busybox (its links are
 #      made by /init with `busybox --install -s`), /init, /etc/smm/{mode,
-#      cmd.sh,tty}, /lib/shadowmm/shadowmm.ko, /lib/shadowmm/selftests/
+#      cmd.sh,tty}, /lib/modules/REL/extra/shadowmm.ko (+ modules.dep;
+#      /lib/shadowmm/shadowmm.ko links to it), /lib/shadowmm/selftests/
 #      (<repo>/selftests without unit/), /lib/shadowmm/bpftrace/*.bt
 #      (<repo>/scripts/bpftrace/*.bt), /usr/bin/NAME for each
 #      <repo>/selftests/tools/NAME.c (gcc -static, cached in build/tools/).
@@ -207,8 +208,20 @@ printf '%s\n' 'root:x:0:0:root:/root:/bin/sh' \
 printf '%s\n' 'root:x:0:' 'nogroup:x:65534:' >"$root/etc/group"
 
 if [ -n "$module" ]; then
-	cp "$module" "$root/lib/shadowmm/shadowmm.ko"
-	mod_note="module $module"
+	# Installed as a kernel's module is, under the release it was built
+	# for (its vermagic: the guest's uname -r), with modules.dep, so
+	# that perf report names its functions and modprobe finds it; the
+	# path the tests insmod, /lib/shadowmm/shadowmm.ko, links there.
+	rel=$(modinfo -F vermagic "$module" | cut -d' ' -f1)
+	[ -n "$rel" ] || die "$module: no vermagic"
+	mkdir -p "$root/lib/modules/$rel/extra"
+	cp "$module" "$root/lib/modules/$rel/extra/shadowmm.ko"
+	ln -s "../modules/$rel/extra/shadowmm.ko" "$root/lib/shadowmm/shadowmm.ko"
+	depmod -b "$root" "$rel" 2>/dev/null ||
+		echo "extra/shadowmm.ko:" >"$root/lib/modules/$rel/modules.dep"
+	# what shadowmm_load.sh holds MODULE_VERSION to
+	cp "$repo/dkms.conf" "$root/lib/shadowmm/dkms.conf"
+	mod_note="module $module ($rel)"
 else
 	mod_note="no module"
 fi

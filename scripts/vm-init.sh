@@ -22,7 +22,8 @@
 #        busybox sh with job control on the console; leaving it (exit,
 #        Ctrl-D, poweroff) powers the guest off.
 #
-# Guest layout: /lib/shadowmm/shadowmm.ko, /lib/shadowmm/selftests/,
+# Guest layout: /lib/shadowmm/shadowmm.ko (a link to
+# /lib/modules/$(uname -r)/extra/shadowmm.ko), /lib/shadowmm/selftests/,
 # /lib/shadowmm/bpftrace/*.bt, bpftrace and kmod in /usr/bin.
 
 # The kernel starts /init without a console when the archive holds no

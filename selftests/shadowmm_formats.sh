@@ -11,7 +11,10 @@
 # the kernels differ in columns (migratetypes: no CMA on Debian; one
 # zone more, ZONE_DEVICE, in protection:) the structure is compared, not
 # the counts. zoneinfo is compared as the sequence of line kinds of a
-# populated and of an empty zone, over the fields the shadow has.
+# populated and of an empty zone, over the fields the shadow has. The
+# kmem-named tracepoints' format files must have the fields of the
+# running kernel's kmem events and their print format (page=%p as
+# page=%016lx: an id, not a pointer).
 
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
@@ -28,7 +31,9 @@ fi
 [ -r "$SMM_DEBUGFS/buddyinfo" ] ||
 	ktap_skip_all "no $SMM_DEBUGFS/buddyinfo: the buddy allocator is not built"
 
-ktap_set_plan 19
+KMEM_EVENTS="mm_page_alloc mm_page_free mm_page_free_batched
+mm_page_alloc_zone_locked mm_page_pcpu_drain mm_page_alloc_extfrag"
+ktap_set_plan $((19 + $(echo "$KMEM_EVENTS" | wc -w)))
 
 TMP=$(mktemp -d /tmp/smm-formats.XXXXXX)
 PROC=${SMM_PROC:-/proc}
@@ -384,6 +389,31 @@ if [ "$f" = rmqueue_trace ] && cat "$SMM_DEBUGFS/rmqueue_trace" >/dev/null; then
 else
 	ktap_test_fail "reading $f"
 fi
+
+# ---- the kmem-named tracepoints ----
+
+TR=${SMM_TRACEFS:-/sys/kernel/tracing}
+# fmt FORMAT-FILE: its field lines, then its print format's string
+fmt() {
+	sed -n 's/^[[:space:]]*\(field:.*\)/\1/p' "$1"
+	sed -n 's/^print fmt: "\([^"]*\)".*/\1/p' "$1" | sed 's/%p /%016lx /'
+}
+for ev in $KMEM_EVENTS; do
+	if ! [ -r "$TR/events/shadowmm/$ev/format" ]; then
+		ktap_test_fail "shadowmm:$ev: no $TR/events/shadowmm/$ev/format"
+	elif ! [ -r "$TR/events/kmem/$ev/format" ]; then
+		ktap_test_skip "shadowmm:$ev: the fields of kmem:$ev" "no kmem:$ev in $TR"
+	else
+		fmt "$TR/events/kmem/$ev/format" >"$TMP/k.$ev"
+		fmt "$TR/events/shadowmm/$ev/format" >"$TMP/s.$ev"
+		if cmp -s "$TMP/k.$ev" "$TMP/s.$ev"; then
+			ktap_test_pass "shadowmm:$ev: the $(grep -c '^field:' "$TMP/s.$ev") fields and the print format of kmem:$ev"
+		else
+			ktap_test_fail "shadowmm:$ev: not the fields and format of kmem:$ev"
+			diff "$TMP/k.$ev" "$TMP/s.$ev" | sed 's/^/# /'
+		fi
+	fi
+done
 
 rm -rf "$TMP"
 smm_unload

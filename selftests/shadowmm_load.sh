@@ -11,7 +11,11 @@
 #    the chunks is still allocated from before the rmmod), else MemFree
 #    (per-cpu lists folded) within 1 MiB;
 #  - auto takes the first backend, in the order cma, contig, pages, that
-#    loaded on its own here.
+#    loaded on its own here;
+#  - modinfo's version is dkms.conf's PACKAGE_VERSION (the guest image
+#    carries dkms.conf beside the module), and the module is installed
+#    under /lib/modules/$(uname -r)/extra, found by name (modules.dep),
+#    the same file as $SMM_KO.
 # cma is one of the backends where the kernel has a CMA area (the debug
 # lane); on a kernel without CMA it is expected to refuse cleanly.
 
@@ -43,7 +47,24 @@ PAGE_OWNER=0
 	PAGE_OWNER=1
 
 ktap_print_header
-ktap_set_plan $((2 + (8 + PAGE_OWNER) * NBACKENDS))
+ktap_set_plan $((4 + (8 + PAGE_OWNER) * NBACKENDS))
+
+want=$(sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$/\1/p' "$SMM_DIR/dkms.conf" 2>/dev/null)
+got=$(modinfo -F version "$SMM_KO" 2>/dev/null)
+if [ -z "$want" ]; then
+	ktap_test_skip "modinfo version is dkms.conf's PACKAGE_VERSION" "no $SMM_DIR/dkms.conf"
+elif [ "$got" = "$want" ]; then
+	ktap_test_pass "modinfo version $got is dkms.conf's PACKAGE_VERSION"
+else
+	ktap_test_fail "modinfo version '$got', dkms.conf's PACKAGE_VERSION '$want'"
+fi
+inst=/lib/modules/$(uname -r)/extra/shadowmm.ko
+byname=$(modinfo -n shadowmm 2>/dev/null)
+if [ -f "$inst" ] && [ "$byname" = "$inst" ] && cmp -s "$inst" "$SMM_KO"; then
+	ktap_test_pass "installed as $inst (modules.dep), the module $SMM_KO is"
+else
+	ktap_test_fail "not installed as $inst: modinfo -n shadowmm gave '$byname'"
+fi
 
 # hex/decimal to decimal (busybox ash arithmetic is 64-bit)
 dec() { echo $(($1)); }

@@ -10,6 +10,11 @@
 # emits zonelist_fallback to node B. A and B are the shadow's first two
 # nodes (0 and 1, unless the region lies on one node only: one cma= area;
 # then zonelist_fallback has nowhere to go and is skipped, saying so).
+# Zones, migratetypes and gfp print as names. The kmem-named events
+# (mm_page_alloc, mm_page_free, mm_page_alloc_zone_locked,
+# mm_page_pcpu_drain, mm_page_alloc_extfrag) print as v6.1's kmem ones,
+# page= the id SMM_TRACE_PAGE_ID (pfn x 64); the GFP_KERNEL allocation's
+# mm_page_alloc and mm_page_free carry the pfn the allocations view shows.
 
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
@@ -32,21 +37,31 @@ map_align=0x40
 sec=$(sed -n 's/^model sparsemem section_size \(0x[0-9a-f]*\) .*/\1/p' "$SMM_DEBUGFS/memmap")
 [ -n "$sec" ] && map_align=$(printf '0x%x' $(((sec >> 12) * 64)))
 
+ZONE='\(DMA\|DMA32\|Normal\|Movable\)'
+MT='\(Unmovable\|Movable\|Reclaimable\|HighAtomic\|CMA\|Isolate\)'
+PAGE='[0-9a-f]\{16\}'
+
 # event name|a field pattern its line must show
 EVENTS="memblock_add|base=0x[0-9a-f]* size=0x[0-9a-f]* nid=[0-9]* flags=0x0
 memblock_reserve|base=0x[0-9a-f]* size=0x[0-9a-f]*
 memblock_alloc|size=0x[0-9a-f]* align=$map_align .* retried=0
-free_all|nid=[0-9]* zone=[0-3] pages=[1-9][0-9]*
-alloc_pages|gfp=0x[0-9a-f]* order=0 nid=$A pfn=0xffffffffffffffff
-rmqueue|nid=[0-9]* zone=[0-3] order=0 current_order=[0-9]* migratetype=[0-5] pcp=[01] pfn=0x[0-9a-f]*
-rmqueue_bulk|nid=[0-9]* zone=[0-3] order=0 migratetype=[0-5] count=[0-9]* allocated=[0-9]*
-watermark_fail|nid=$A zone=0 order=0 mark=[0-9]* free=[0-9]* alloc_flags=0x[0-9a-f]*
-fallback|pfn=0x[0-9a-f]* alloc_order=0 fallback_order=[0-9]* alloc_migratetype=0 fallback_migratetype=1 change_ownership=1
-free_one_page|pfn=0x[0-9a-f]* order=[0-9]* merged_order=[0-9]* migratetype=[0-5]
-pcp_drain|nid=[0-9]* zone=[0-3] cpu=[0-9]* count=[1-9][0-9]*
-zonelist_fallback|preferred_nid=$A preferred_zone=0 nid=$B zone=0 order=0 reason=watermark"
+free_all|nid=[0-9]* zone=$ZONE pages=[1-9][0-9]*
+alloc_pages|gfp=GFP_KERNEL|GFP_DMA|__GFP_THISNODE order=0 nid=$A pfn=0xffffffffffffffff
+rmqueue|nid=[0-9]* zone=$ZONE order=0 current_order=[0-9]* migratetype=$MT pcp=[01] pfn=0x[0-9a-f]*
+rmqueue_bulk|nid=[0-9]* zone=$ZONE order=0 migratetype=$MT count=[0-9]* allocated=[0-9]*
+watermark_fail|nid=$A zone=DMA order=0 mark=[0-9]* free=[0-9]* alloc_flags=0x[0-9a-f]*
+fallback|pfn=0x[0-9a-f]* alloc_order=0 fallback_order=[0-9]* alloc_migratetype=Unmovable fallback_migratetype=Movable change_ownership=1
+free_one_page|pfn=0x[0-9a-f]* order=[0-9]* merged_order=[0-9]* migratetype=$MT
+pcp_drain|nid=[0-9]* zone=$ZONE cpu=[0-9]* count=[1-9][0-9]*
+zonelist_fallback|preferred_nid=$A preferred_zone=DMA nid=$B zone=DMA order=0 reason=watermark
+mm_page_alloc|page=0000000000000000 pfn=0x0 order=0 migratetype=0 gfp_flags=GFP_KERNEL|GFP_DMA|__GFP_THISNODE\$
+mm_page_alloc_zone_locked|page=$PAGE pfn=0x[0-9a-f]* order=0 migratetype=[0-5] percpu_refill=1\$
+mm_page_pcpu_drain|page=$PAGE pfn=0x[0-9a-f]* order=0 migratetype=[0-5]\$
+mm_page_alloc_extfrag|page=$PAGE pfn=0x[0-9a-f]* alloc_order=0 fallback_order=[0-9]* pageblock_order=9 alloc_migratetype=0 fallback_migratetype=1 fragmenting=[01] change_ownership=1\$
+mm_page_free|page=$PAGE pfn=0x[0-9a-f]* order=[0-9]*\$"
 
-ktap_set_plan "$(echo "$EVENTS" | wc -l)"
+# the events, and the GFP_KERNEL page's mm_page_alloc and mm_page_free
+ktap_set_plan "$(($(echo "$EVENTS" | wc -l) + 2))"
 
 echo 0 >"$TR/tracing_on"
 echo >"$TR/trace"
@@ -58,6 +73,7 @@ smm_ctl reset
 smm_ctl "alloc order=0 count=100000 nid=$A gfp=dma|thisnode tag=fill" 2>/dev/null
 smm_ctl "alloc order=0 count=1 nid=$A gfp=dma tag=dmafb" 2>/dev/null
 smm_ctl "alloc order=0 count=1 nid=${B:-$A} gfp=kernel tag=unmov"
+pfn=$(sed -n 's/^tag unmov pfn \(0x[0-9a-f]*\) .*/\1/p' "$SMM_DEBUGFS/allocations")
 smm_ctl "free all"
 smm_ctl drain
 
@@ -78,6 +94,18 @@ while IFS='|' read -r ev pat; do
 done <<EOF_EVENTS
 $EVENTS
 EOF_EVENTS
+
+# the allocation's own events: page= is its id, pfn= the pfn ctl holds
+page=$(printf '%016x' $((${pfn:-0} * 64)))
+for ev in "mm_page_alloc: page=$page pfn=$pfn order=0 migratetype=0 gfp_flags=GFP_KERNEL" \
+	"mm_page_free: page=$page pfn=$pfn order=0"; do
+	if [ -n "$pfn" ] && grep -q " $ev\$" /tmp/smm-trace.$$; then
+		ktap_test_pass "${ev%%:*} of the GFP_KERNEL page: $ev"
+	else
+		ktap_test_fail "${ev%%:*} of the GFP_KERNEL page (pfn '$pfn'): no line '$ev'"
+		grep " ${ev%%:*}: .* pfn=${pfn:-none} " /tmp/smm-trace.$$ | tail -n 2 | sed 's/^/# /'
+	fi
+done
 
 rm -f /tmp/smm-trace.$$
 smm_unload

@@ -15,6 +15,7 @@ struct smm_rmqueue_rec;
 
 #ifdef __KERNEL__
 #include <trace/events/shadowmm.h>
+#include <trace/events/shadowmm_kmem.h>
 #else
 void trace_memblock_add(phys_addr_t base, phys_addr_t size, int nid,
 			unsigned int flags);
@@ -54,6 +55,23 @@ void trace_allocate_slab(const char *name, unsigned int order,
 void trace_slab_state(int state, unsigned int caches);
 
 /*
+ * The kmem-named events (trace/events/shadowmm_kmem.h); pfn ~0UL: a
+ * failed allocation.
+ */
+void trace_mm_page_alloc(unsigned long pfn, unsigned int order,
+			 unsigned int gfp_flags, int migratetype);
+void trace_mm_page_free(unsigned long pfn, unsigned int order);
+void trace_mm_page_free_batched(unsigned long pfn);
+void trace_mm_page_alloc_zone_locked(unsigned long pfn, unsigned int order,
+				     int migratetype, int percpu_refill);
+void trace_mm_page_pcpu_drain(unsigned long pfn, unsigned int order,
+			      int migratetype);
+void trace_mm_page_alloc_extfrag(unsigned long pfn, int alloc_order,
+				 int fallback_order, int alloc_migratetype,
+				 int fallback_migratetype,
+				 int change_ownership);
+
+/*
  * trace_<event>_enabled(), the module's static-key test: the hot path
  * computes what only an event needs (a pfn, a record) behind it. On the
  * host every event records unless the unit bench turns smm_trace_on off,
@@ -62,6 +80,10 @@ void trace_slab_state(int state, unsigned int caches);
 extern bool smm_trace_on;
 #define trace_alloc_pages_enabled()	READ_ONCE(smm_trace_on)
 #define trace_rmqueue_enabled()		READ_ONCE(smm_trace_on)
+#define trace_mm_page_alloc_enabled()	READ_ONCE(smm_trace_on)
+#define trace_mm_page_free_enabled()	READ_ONCE(smm_trace_on)
+#define trace_mm_page_alloc_zone_locked_enabled() READ_ONCE(smm_trace_on)
+#define trace_mm_page_alloc_extfrag_enabled() READ_ONCE(smm_trace_on)
 #endif
 
 #endif /* _SHADOWMM_TRACE_H */

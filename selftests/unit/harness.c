@@ -515,3 +515,72 @@ void trace_slab_state(int state, unsigned int caches)
 	(void)caches;
 	pthread_mutex_unlock(&trace_lock);
 }
+
+/* the kmem-named events (trace/events/shadowmm_kmem.h) */
+void trace_mm_page_alloc(unsigned long pfn, unsigned int order,
+			 unsigned int gfp_flags, int migratetype)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_mm_page_alloc++;
+	smm_trace.mm_page_alloc.pfn = pfn;
+	smm_trace.mm_page_alloc.order = order;
+	smm_trace.mm_page_alloc.gfp_flags = gfp_flags;
+	smm_trace.mm_page_alloc.migratetype = migratetype;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_mm_page_free(unsigned long pfn, unsigned int order)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_mm_page_free++;
+	smm_trace.mm_page_free.pfn = pfn;
+	smm_trace.mm_page_free.order = order;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_mm_page_free_batched(unsigned long pfn)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_mm_page_free_batched++;
+	smm_trace.mm_page_free_batched.pfn = pfn;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_mm_page_alloc_zone_locked(unsigned long pfn, unsigned int order,
+				     int migratetype, int percpu_refill)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_mm_page_alloc_zone_locked++;
+	smm_trace.mm_page_alloc_zone_locked.pfn = pfn;
+	smm_trace.mm_page_alloc_zone_locked.order = order;
+	smm_trace.mm_page_alloc_zone_locked.migratetype = migratetype;
+	smm_trace.mm_page_alloc_zone_locked.percpu_refill = percpu_refill;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_mm_page_pcpu_drain(unsigned long pfn, unsigned int order,
+			      int migratetype)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_mm_page_pcpu_drain++;
+	smm_trace.mm_page_pcpu_drain.pfn = pfn;
+	smm_trace.mm_page_pcpu_drain.order = order;
+	smm_trace.mm_page_pcpu_drain.migratetype = migratetype;
+	pthread_mutex_unlock(&trace_lock);
+}
+
+void trace_mm_page_alloc_extfrag(unsigned long pfn, int alloc_order,
+				 int fallback_order, int alloc_migratetype,
+				 int fallback_migratetype, int change_ownership)
+{
+	pthread_mutex_lock(&trace_lock);
+	smm_trace.nr_mm_page_alloc_extfrag++;
+	smm_trace.mm_page_alloc_extfrag.pfn = pfn;
+	smm_trace.mm_page_alloc_extfrag.alloc_order = alloc_order;
+	smm_trace.mm_page_alloc_extfrag.fallback_order = fallback_order;
+	smm_trace.mm_page_alloc_extfrag.alloc_migratetype = alloc_migratetype;
+	smm_trace.mm_page_alloc_extfrag.fallback_migratetype =
+		fallback_migratetype;
+	smm_trace.mm_page_alloc_extfrag.change_ownership = change_ownership;
+	pthread_mutex_unlock(&trace_lock);
+}

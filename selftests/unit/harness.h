@@ -155,6 +155,30 @@ struct smm_trace_log {
 		int nid;
 	} allocate_slab;
 	int slab_state;
+
+	/* the kmem-named events (trace/events/shadowmm_kmem.h) */
+	unsigned int nr_mm_page_alloc, nr_mm_page_free, nr_mm_page_free_batched;
+	unsigned int nr_mm_page_alloc_zone_locked, nr_mm_page_pcpu_drain;
+	unsigned int nr_mm_page_alloc_extfrag;
+	struct {
+		unsigned long pfn;
+		unsigned int order, gfp_flags;
+		int migratetype;
+	} mm_page_alloc;
+	struct {
+		unsigned long pfn;
+		unsigned int order;
+	} mm_page_free, mm_page_free_batched;
+	struct {
+		unsigned long pfn;
+		unsigned int order;
+		int migratetype, percpu_refill;
+	} mm_page_alloc_zone_locked, mm_page_pcpu_drain;
+	struct {
+		unsigned long pfn;
+		int alloc_order, fallback_order;
+		int alloc_migratetype, fallback_migratetype, change_ownership;
+	} mm_page_alloc_extfrag;
 };
 
 extern struct smm_trace_log smm_trace;

@@ -4014,3 +4014,108 @@ TEST(pa_ctl_busy_refuses_every_change)
 	ASSERT_EQ(0, nctl("drain"));
 	ASSERT_WALK();
 }
+
+/* ---- the kmem-named events (trace/events/shadowmm_kmem.h) ----------------- */
+
+TEST(pa_kmem_page_alloc_and_free_events)
+{
+	unsigned int gfp = G_DMA32 | G_MOVABLE | G_THISNODE;
+	struct smm_page *page;
+
+	/* memblock_free_all()'s blocks: __free_pages_core() traces them */
+	fresh(SZ_64K, SZ_4M, SZ_2M);
+	smm_test_add_chunk(m, N0, SZ_32M, 0);
+	ASSERT_EQ(0, smm_boot(m, smm_capture_emit, &blog));
+	ASSERT_TRUE(smm_trace.nr_mm_page_free > 0);
+	ASSERT_EQ(0, smm_trace.mm_page_free.pfn &
+		  ((1UL << smm_trace.mm_page_free.order) - 1));
+
+	std_machine();
+	page = alloc(gfp, 0, 1);
+	ASSERT_EQ(1, smm_trace.nr_mm_page_alloc);
+	ASSERT_EQ(PFN(page), smm_trace.mm_page_alloc.pfn);
+	ASSERT_EQ(0, smm_trace.mm_page_alloc.order);
+	ASSERT_EQ(test_gfp(gfp), smm_trace.mm_page_alloc.gfp_flags);
+	ASSERT_EQ(MT_MOV, smm_trace.mm_page_alloc.migratetype);
+
+	/* a failed request: pfn -1, as the kernel's page == NULL */
+	ASSERT_PTR_EQ(NULL, alloc(G_DMA | G_DMA32, 0, 0));
+	ASSERT_EQ(2, smm_trace.nr_mm_page_alloc);
+	ASSERT_EQ(~0UL, smm_trace.mm_page_alloc.pfn);
+
+	pfree(page, 0);
+	ASSERT_EQ(1, smm_trace.nr_mm_page_free);
+	ASSERT_EQ(PFN(page), smm_trace.mm_page_free.pfn);
+	ASSERT_EQ(0, smm_trace.mm_page_free.order);
+	/* no free_unref_page_list() in the shadow: never fired */
+	ASSERT_EQ(0, smm_trace.nr_mm_page_free_batched);
+	ASSERT_WALK();
+}
+
+TEST(pa_kmem_zone_locked_says_percpu_refill)
+{
+	struct smm_page *page;
+
+	std_machine();
+	memset(&smm_trace, 0, sizeof(smm_trace));
+	/* an empty pcp list: rmqueue_bulk() refills it, block by block */
+	page = alloc(G_DMA32 | G_MOVABLE | G_THISNODE, 0, 1);
+	ASSERT_TRUE(page);
+	ASSERT_EQ(smm_trace.rmqueue_bulk.allocated,
+		  (int)smm_trace.nr_mm_page_alloc_zone_locked);
+	ASSERT_EQ(0, smm_trace.mm_page_alloc_zone_locked.order);
+	ASSERT_EQ(MT_MOV, smm_trace.mm_page_alloc_zone_locked.migratetype);
+	ASSERT_EQ(1, smm_trace.mm_page_alloc_zone_locked.percpu_refill);
+
+	/* above PAGE_ALLOC_COSTLY_ORDER: straight from the buddy lists */
+	memset(&smm_trace, 0, sizeof(smm_trace));
+	page = alloc(G_DMA32 | G_MOVABLE | G_THISNODE, 5, 1);
+	ASSERT_TRUE(page);
+	ASSERT_EQ(1, smm_trace.nr_mm_page_alloc_zone_locked);
+	ASSERT_EQ(PFN(page), smm_trace.mm_page_alloc_zone_locked.pfn);
+	ASSERT_EQ(5, smm_trace.mm_page_alloc_zone_locked.order);
+	ASSERT_EQ(0, smm_trace.mm_page_alloc_zone_locked.percpu_refill);
+	ASSERT_WALK();
+}
+
+TEST(pa_kmem_pcpu_drain_one_event_a_block)
+{
+	struct smm_per_cpu_pages *pcp;
+	struct smm_page *pages[40];
+	int n = 0;
+
+	std_machine();
+	take_pages(pages, 40);
+	pcp = &Z(1, DMA32)->per_cpu_pageset[0];
+	pcp->high = 16;
+	pcp->batch = 3;
+	memset(&smm_trace, 0, sizeof(smm_trace));
+	while (n < 16)
+		pfree(pages[n++], 0);
+	/* the trim gave back 3 pages: 3 order-0 blocks */
+	ASSERT_EQ(1, smm_trace.nr_pcp_drain);
+	ASSERT_EQ(3, smm_trace.nr_mm_page_pcpu_drain);
+	ASSERT_EQ(0, smm_trace.mm_page_pcpu_drain.order);
+	ASSERT_EQ(MT_MOV, smm_trace.mm_page_pcpu_drain.migratetype);
+	while (n < 40)
+		pfree(pages[n++], 0);
+	ASSERT_WALK();
+}
+
+TEST(pa_kmem_extfrag_is_the_fallback)
+{
+	std_machine();
+	retype_free_block(0x80400, 10, MT_RECL);
+	retype_free_block(0x80800, 10, MT_UNMOV);
+	retype_free_block(0x80200, 9, MT_UNMOV);
+	ALLOC_AT(0x80400, G_DMA32 | G_MOVABLE | G_THISNODE, 4, 1);
+	ASSERT_EQ(1, smm_trace.nr_mm_page_alloc_extfrag);
+	ASSERT_EQ(smm_trace.fallback.pfn, smm_trace.mm_page_alloc_extfrag.pfn);
+	ASSERT_EQ(4, smm_trace.mm_page_alloc_extfrag.alloc_order);
+	ASSERT_EQ(10, smm_trace.mm_page_alloc_extfrag.fallback_order);
+	ASSERT_EQ(MT_MOV, smm_trace.mm_page_alloc_extfrag.alloc_migratetype);
+	ASSERT_EQ(MT_RECL,
+		  smm_trace.mm_page_alloc_extfrag.fallback_migratetype);
+	ASSERT_EQ(1, smm_trace.mm_page_alloc_extfrag.change_ownership);
+	ASSERT_WALK();
+}

@@ -360,3 +360,5 @@ module_exit(shadowmm_exit);
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("shadowmm developers");
 MODULE_DESCRIPTION("A shadow of the kernel's physical memory pipeline over real memory");
+/* PACKAGE_VERSION of dkms.conf (Kbuild) */
+MODULE_VERSION(SMM_VERSION);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The one place the shadowmm tracepoints are instantiated. */
+/* The one place the shadowmm tracepoints of trace/events/shadowmm.h are instantiated. */
 #include "shadowmm/memblock.h"
 
 #define CREATE_TRACE_POINTS
-#include "shadowmm/trace.h"
+#include <trace/events/shadowmm.h>

@@ -613,6 +613,8 @@ void smm__free_pages_core(struct smm_machine *m, struct smm_page *page,
 		page[i]._refcount = 0;
 	}
 	zone->managed_pages += nr_pages;
+	/* __free_pages_ok()'s free_pages_prepare() traces it in the kernel */
+	trace_mm_page_free(pfn, order);
 
 	cpu = smm_get_cpu();
 	smm_free_one_page(smm_events(m, cpu), zone, page, pfn, order,
@@ -668,6 +670,16 @@ static struct smm_page *smm__rmqueue_smallest(struct smm_machine *m,
 		ev->rmqueue[migratetype][order][current_order]++;
 		smm_record_rmqueue(m, ev, zone, page, order, current_order,
 				   migratetype, false);
+		if (trace_mm_page_alloc_zone_locked_enabled()) {
+			/* pcp_allowed_order() and a pcp type */
+			bool refill = (order <= SMM_PAGE_ALLOC_COSTLY_ORDER ||
+				       order == SMM_PAGEBLOCK_ORDER) &&
+				      migratetype < SMM_MIGRATE_PCPTYPES;
+
+			trace_mm_page_alloc_zone_locked(smm_page_to_pfn(m, page),
+							order, migratetype,
+							refill);
+		}
 		return page;
 	}
 	return NULL;
@@ -925,6 +937,11 @@ do_steal:
 		       fallback_mt,
 		       smm_zone_pageblock_migratetype(zone, pfn) ==
 		       start_migratetype);
+	if (trace_mm_page_alloc_extfrag_enabled())
+		trace_mm_page_alloc_extfrag(pfn, order, current_order,
+					    start_migratetype, fallback_mt,
+					    smm_zone_pageblock_migratetype(zone, pfn) ==
+					    start_migratetype);
 	return true;
 }
 
@@ -1076,6 +1093,7 @@ static void smm_free_pcppages_bulk(struct smm_machine *m,
 			if (smm_is_migrate_isolate(smm_zone_pageblock_migratetype(zone, pfn)))
 				mt = SMM_MIGRATE_ISOLATE;
 			smm__free_one_page(ev, page, pfn, zone, order, mt, false);
+			trace_mm_page_pcpu_drain(pfn, order, mt);
 		} while (count > 0 && !list_empty(list));
 	}
 	smm_spin_unlock_irqrestore(&zone->lock, flags);
@@ -1901,9 +1919,12 @@ struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 
 out:
 	smm_count_alloc(ev, &ac, page ? ac.served : NULL, order);
-	if (trace_alloc_pages_enabled())
-		trace_alloc_pages(gfp, order, preferred_nid,
-				  page ? smm_page_to_pfn(m, page) : ~0UL);
+	if (trace_alloc_pages_enabled() || trace_mm_page_alloc_enabled()) {
+		unsigned long pfn = page ? smm_page_to_pfn(m, page) : ~0UL;
+
+		trace_alloc_pages(gfp, order, preferred_nid, pfn);
+		trace_mm_page_alloc(pfn, order, gfp, ac.migratetype);
+	}
 	smm_put_cpu();
 
 	if (page)
@@ -1962,6 +1983,7 @@ static void smm_free_pages_prepare(struct smm_machine *m,
 	unsigned long i;
 	bool bad = false;
 
+	trace_mm_page_free(pfn, order);
 	for (i = 0; (seen & forget) && i < (1UL << order); i++) {
 		if (!bad && smm_test_page_flag(&page[i], SMM_PG_verify))
 			bad = smm_verify_page_bad(m, page, pfn, i, order);

@@ -107,3 +107,32 @@ void trace_allocate_slab(const char *name, unsigned int order,
 void trace_slab_state(int state, unsigned int caches)
 {
 }
+
+void trace_mm_page_alloc(unsigned long pfn, unsigned int order,
+			 unsigned int gfp_flags, int migratetype)
+{
+}
+
+void trace_mm_page_free(unsigned long pfn, unsigned int order)
+{
+}
+
+void trace_mm_page_free_batched(unsigned long pfn)
+{
+}
+
+void trace_mm_page_alloc_zone_locked(unsigned long pfn, unsigned int order,
+				     int migratetype, int percpu_refill)
+{
+}
+
+void trace_mm_page_pcpu_drain(unsigned long pfn, unsigned int order,
+			      int migratetype)
+{
+}
+
+void trace_mm_page_alloc_extfrag(unsigned long pfn, int alloc_order,
+				 int fallback_order, int alloc_migratetype,
+				 int fallback_migratetype, int change_ownership)
+{
+}

@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Tracepoints of the shadow pipeline, system "shadowmm". Field names are
- * chosen for bpftrace: args->base, args->size, args->nid ...
+ * chosen for bpftrace: args->base, args->size, args->nid ... Fields are
+ * numbers (zone, migratetype and gfp in the shadow's own values); the
+ * text of the trace names them (mmflags.h). The page allocator's events
+ * under the kernel's kmem names are in shadowmm_kmem.h.
  */
 #undef TRACE_SYSTEM
 #define TRACE_SYSTEM shadowmm
@@ -13,6 +16,18 @@
 #include "../../shadowmm/memblock.h"
 #include "../../shadowmm/page_alloc.h"
 #include "../../shadowmm/slab.h"
+#include "../../shadowmm/mmflags.h"
+
+TRACE_DEFINE_ENUM(SMM_ZONE_DMA);
+TRACE_DEFINE_ENUM(SMM_ZONE_DMA32);
+TRACE_DEFINE_ENUM(SMM_ZONE_NORMAL);
+TRACE_DEFINE_ENUM(SMM_ZONE_MOVABLE);
+TRACE_DEFINE_ENUM(SMM_MIGRATE_UNMOVABLE);
+TRACE_DEFINE_ENUM(SMM_MIGRATE_MOVABLE);
+TRACE_DEFINE_ENUM(SMM_MIGRATE_RECLAIMABLE);
+TRACE_DEFINE_ENUM(SMM_MIGRATE_HIGHATOMIC);
+TRACE_DEFINE_ENUM(SMM_MIGRATE_CMA);
+TRACE_DEFINE_ENUM(SMM_MIGRATE_ISOLATE);
 
 TRACE_EVENT(memblock_add,
 	    TP_PROTO(phys_addr_t base, phys_addr_t size, int nid,
@@ -93,8 +108,10 @@ TRACE_EVENT(alloc_pages,
 			   __entry->order = order;
 			   __entry->nid = nid;
 			   __entry->pfn = pfn;),
-	    TP_printk("gfp=0x%x order=%u nid=%d pfn=0x%lx", __entry->gfp,
-		      __entry->order, __entry->nid, __entry->pfn)
+	    TP_printk("gfp=%s order=%u nid=%d pfn=0x%lx",
+		      __entry->gfp ? smm_show_gfp_flags(__entry->gfp) : "none",
+		      __entry->order,
+		      __entry->nid, __entry->pfn)
 );
 
 /*
@@ -118,9 +135,10 @@ TRACE_EVENT(rmqueue,
 			   __entry->migratetype = rec->migratetype;
 			   __entry->pcp = rec->pcp;
 			   __entry->pfn = rec->pfn;),
-	    TP_printk("nid=%d zone=%d order=%u current_order=%u migratetype=%d pcp=%d pfn=0x%lx",
-		      __entry->nid, __entry->zone, __entry->order,
-		      __entry->current_order, __entry->migratetype,
+	    TP_printk("nid=%d zone=%s order=%u current_order=%u migratetype=%s pcp=%d pfn=0x%lx",
+		      __entry->nid, smm_show_zone(__entry->zone),
+		      __entry->order, __entry->current_order,
+		      smm_show_migratetype(__entry->migratetype),
 		      __entry->pcp, __entry->pfn)
 );
 
@@ -140,10 +158,11 @@ TRACE_EVENT(rmqueue_bulk,
 			   __entry->migratetype = migratetype;
 			   __entry->count = count;
 			   __entry->allocated = allocated;),
-	    TP_printk("nid=%d zone=%d order=%u migratetype=%d count=%d allocated=%d",
-		      __entry->nid, __entry->zone, __entry->order,
-		      __entry->migratetype, __entry->count,
-		      __entry->allocated)
+	    TP_printk("nid=%d zone=%s order=%u migratetype=%s count=%d allocated=%d",
+		      __entry->nid, smm_show_zone(__entry->zone),
+		      __entry->order,
+		      smm_show_migratetype(__entry->migratetype),
+		      __entry->count, __entry->allocated)
 );
 
 TRACE_EVENT(pcp_drain,
@@ -157,11 +176,15 @@ TRACE_EVENT(pcp_drain,
 			   __entry->zone = zone;
 			   __entry->cpu = cpu;
 			   __entry->count = count;),
-	    TP_printk("nid=%d zone=%d cpu=%d count=%d", __entry->nid,
-		      __entry->zone, __entry->cpu, __entry->count)
+	    TP_printk("nid=%d zone=%s cpu=%d count=%d", __entry->nid,
+		      smm_show_zone(__entry->zone), __entry->cpu,
+		      __entry->count)
 );
 
-/* The fields of the kernel's kmem:mm_page_alloc_extfrag. */
+/*
+ * The fields of the kernel's kmem:mm_page_alloc_extfrag, the types named
+ * (shadowmm:mm_page_alloc_extfrag prints them as the kernel does).
+ */
 TRACE_EVENT(fallback,
 	    TP_PROTO(unsigned long pfn, unsigned int alloc_order,
 		     int fallback_order, int alloc_migratetype,
@@ -180,10 +203,11 @@ TRACE_EVENT(fallback,
 			   __entry->alloc_migratetype = alloc_migratetype;
 			   __entry->fallback_migratetype = fallback_migratetype;
 			   __entry->change_ownership = change_ownership;),
-	    TP_printk("pfn=0x%lx alloc_order=%d fallback_order=%d alloc_migratetype=%d fallback_migratetype=%d change_ownership=%d",
+	    TP_printk("pfn=0x%lx alloc_order=%d fallback_order=%d alloc_migratetype=%s fallback_migratetype=%s change_ownership=%d",
 		      __entry->pfn, __entry->alloc_order,
-		      __entry->fallback_order, __entry->alloc_migratetype,
-		      __entry->fallback_migratetype,
+		      __entry->fallback_order,
+		      smm_show_migratetype(__entry->alloc_migratetype),
+		      smm_show_migratetype(__entry->fallback_migratetype),
 		      __entry->change_ownership)
 );
 
@@ -199,9 +223,9 @@ TRACE_EVENT(free_one_page,
 			   __entry->order = order;
 			   __entry->merged_order = merged_order;
 			   __entry->migratetype = migratetype;),
-	    TP_printk("pfn=0x%lx order=%u merged_order=%u migratetype=%d",
+	    TP_printk("pfn=0x%lx order=%u merged_order=%u migratetype=%s",
 		      __entry->pfn, __entry->order, __entry->merged_order,
-		      __entry->migratetype)
+		      smm_show_migratetype(__entry->migratetype))
 );
 
 TRACE_EVENT(watermark_fail,
@@ -221,9 +245,10 @@ TRACE_EVENT(watermark_fail,
 			   __entry->mark = mark;
 			   __entry->free = free;
 			   __entry->alloc_flags = alloc_flags;),
-	    TP_printk("nid=%d zone=%d order=%u mark=%lu free=%lu alloc_flags=0x%x",
-		      __entry->nid, __entry->zone, __entry->order,
-		      __entry->mark, __entry->free, __entry->alloc_flags)
+	    TP_printk("nid=%d zone=%s order=%u mark=%lu free=%lu alloc_flags=0x%x",
+		      __entry->nid, smm_show_zone(__entry->zone),
+		      __entry->order, __entry->mark, __entry->free,
+		      __entry->alloc_flags)
 );
 
 /* memblock_free_all(): the pages one zone received. */
@@ -236,8 +261,8 @@ TRACE_EVENT(free_all,
 	    TP_fast_assign(__entry->nid = nid;
 			   __entry->zone = zone;
 			   __entry->pages = pages;),
-	    TP_printk("nid=%d zone=%d pages=%lu", __entry->nid,
-		      __entry->zone, __entry->pages)
+	    TP_printk("nid=%d zone=%s pages=%lu", __entry->nid,
+		      smm_show_zone(__entry->zone), __entry->pages)
 );
 
 TRACE_DEFINE_ENUM(SMM_ZLF_WATERMARK);
@@ -263,9 +288,11 @@ TRACE_EVENT(zonelist_fallback,
 			   __entry->zone = zone;
 			   __entry->order = order;
 			   __entry->reason = reason;),
-	    TP_printk("preferred_nid=%d preferred_zone=%d nid=%d zone=%d order=%u reason=%s",
-		      __entry->preferred_nid, __entry->preferred_zone,
-		      __entry->nid, __entry->zone, __entry->order,
+	    TP_printk("preferred_nid=%d preferred_zone=%s nid=%d zone=%s order=%u reason=%s",
+		      __entry->preferred_nid,
+		      smm_show_zone(__entry->preferred_zone),
+		      __entry->nid, smm_show_zone(__entry->zone),
+		      __entry->order,
 		      __print_symbolic(__entry->reason,
 				       { SMM_ZLF_WATERMARK, "watermark" },
 				       { SMM_ZLF_EMPTY, "empty" }))
@@ -295,10 +322,12 @@ DECLARE_EVENT_CLASS(smm_kmem_alloc,
 				   __entry->bytes_alloc = bytes_alloc;
 				   __entry->gfp_flags = gfp_flags;
 				   __entry->node = node;),
-		    TP_printk("name=%s phys=0x%llx bytes_req=%zu bytes_alloc=%zu gfp_flags=0x%x node=%d",
+		    TP_printk("name=%s phys=0x%llx bytes_req=%zu bytes_alloc=%zu gfp_flags=%s node=%d",
 			      __entry->name, __entry->phys,
 			      __entry->bytes_req, __entry->bytes_alloc,
-			      __entry->gfp_flags, __entry->node)
+			      __entry->gfp_flags ?
+			      smm_show_gfp_flags(__entry->gfp_flags) : "none",
+			      __entry->node)
 );
 
 DEFINE_EVENT(smm_kmem_alloc, kmem_cache_alloc,
