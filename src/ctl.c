@@ -509,8 +509,9 @@ static int ctl_alloc(struct smm_machine *m, char **tok, int ntok,
 
 	ret = smm_held_alloc(m, gfp, args[0].val, nid, &m->policy, tag, count,
 			     &done);
-	log(ctx, "ctl: alloc order=%llu: %lu of %lu allocated (tag %s)\n",
-	    (unsigned long long)args[0].val, done, count, tag);
+	log(ctx, "ctl: alloc order=%llu: %lu of %lu allocated (tag %s)%s\n",
+	    (unsigned long long)args[0].val, done, count, tag,
+	    ret == -EINTR ? ", stopped by a fatal signal" : "");
 	return ret;
 }
 
@@ -604,8 +605,13 @@ static int ctl_free(struct smm_machine *m, char **tok, int ntok,
 		    (unsigned long long)args[1].val);
 		return -EINVAL;
 	}
-	n = smm_held_free(m, args[0].seen ? args[0].str : NULL,
-			  args[1].seen ? &pfn : NULL);
+	ret = smm_held_free(m, args[0].seen ? args[0].str : NULL,
+			    args[1].seen ? &pfn : NULL, &n);
+	if (ret) {
+		log(ctx, "ctl: free: stopped by a fatal signal: %lu freed, %lu held\n",
+		    n, m->nr_held);
+		return ret;
+	}
 	/* Naming nothing that is held is a bad argument, "all" never is. */
 	if (!n && args[0].seen) {
 		log(ctx, "ctl: free: nothing is held under tag=%s\n",
@@ -651,7 +657,10 @@ static int ctl_workload(struct smm_machine *m, char **tok, int ntok,
 	smm_migrate_disable();
 	ret = smm_workload_run(m, args[0].val, args[1].val, &res);
 	smm_migrate_enable();
-	if (ret)
+	if (ret == -EINTR)
+		log(ctx, "ctl: workload: stopped by a fatal signal after %lu of %llu ops\n",
+		    res.ops, (unsigned long long)args[1].val);
+	else if (ret)
 		log(ctx, "ctl: workload seed=%llu ops=%llu failed (%d)\n",
 		    (unsigned long long)args[0].val,
 		    (unsigned long long)args[1].val, ret);
@@ -914,8 +923,9 @@ static int ctl_cache_alloc(struct smm_machine *m, char **tok, int ntok,
 	if (args[4].seen && parse_slab_gfp(args[4].str, &gfp, log, ctx))
 		return -EINVAL;
 	ret = smm_held_slab_alloc(m, s, 0, gfp, nid, tag, count, &done);
-	log(ctx, "ctl: cache alloc %s: %lu of %lu allocated (tag %s)\n",
-	    s->name, done, count, tag);
+	log(ctx, "ctl: cache alloc %s: %lu of %lu allocated (tag %s)%s\n",
+	    s->name, done, count, tag,
+	    ret == -EINTR ? ", stopped by a fatal signal" : "");
 	return ret;
 }
 
@@ -934,7 +944,12 @@ static int ctl_slab_free(struct smm_machine *m, bool kmalloc, char **tok,
 		log(ctx, "ctl: %s needs tag=\n", kmalloc ? "kfree" : "cache free");
 		return -EINVAL;
 	}
-	n = smm_held_slab_free(m, args[0].str, kmalloc);
+	ret = smm_held_slab_free(m, args[0].str, kmalloc, &n);
+	if (ret) {
+		log(ctx, "ctl: %s: stopped by a fatal signal: %lu freed\n",
+		    kmalloc ? "kfree" : "cache free", n);
+		return ret;
+	}
 	if (!n) {
 		log(ctx, "ctl: %s: no %s object is held under tag=%s\n",
 		    kmalloc ? "kfree" : "cache free",
@@ -975,8 +990,9 @@ static int ctl_kmalloc(struct smm_machine *m, char **tok, int ntok,
 		return -EINVAL;
 	ret = smm_held_slab_alloc(m, NULL, args[0].val, gfp, nid, tag, count,
 				  &done);
-	log(ctx, "ctl: kmalloc size=%llu: %lu of %lu allocated (tag %s)\n",
-	    (unsigned long long)args[0].val, done, count, tag);
+	log(ctx, "ctl: kmalloc size=%llu: %lu of %lu allocated (tag %s)%s\n",
+	    (unsigned long long)args[0].val, done, count, tag,
+	    ret == -EINTR ? ", stopped by a fatal signal" : "");
 	return ret;
 }
 

@@ -50,8 +50,9 @@ int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
 		   const char *tag, unsigned long count, unsigned long *done)
 {
 	struct smm_page *page;
+	int ret;
 
-	for (*done = 0; *done < count; (*done)++) {
+	for (*done = 0; *done < count; ) {
 		if (nid == NUMA_NO_NODE)
 			page = smm_alloc_pages_policy(m, gfp, order, pol);
 		else
@@ -62,17 +63,28 @@ int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
 			smm_free_pages(m, page, order);
 			return -ENOMEM;
 		}
+		ret = smm_long_step(++(*done));
+		if (ret && *done < count)
+			return ret;
 	}
 	return 0;
 }
 
-unsigned long smm_held_free(struct smm_machine *m, const char *tag,
-			    const unsigned long *pfn)
+int smm_held_free(struct smm_machine *m, const char *tag,
+		  const unsigned long *pfn, unsigned long *freed)
 {
 	struct smm_held *h, *tmp;
-	unsigned long n = 0;
+	unsigned long n = 0, seen = 0;
+	int ret = 0;
 
 	list_for_each_entry_safe(h, tmp, held_list(m), list) {
+		/* a step a record walked, taken before the next one */
+		if (seen) {
+			ret = smm_long_step(seen);
+			if (ret)
+				break;
+		}
+		seen++;
 		if (tag && strcmp(tag, h->tag))
 			continue;
 		if (pfn && *pfn != h->pfn)
@@ -83,16 +95,20 @@ unsigned long smm_held_free(struct smm_machine *m, const char *tag,
 		m->nr_held--;
 		n++;
 	}
-	return n;
+	*freed = n;
+	return ret;
 }
 
 void smm_held_forget(struct smm_machine *m)
 {
 	struct smm_held *h, *tmp;
+	unsigned long n = 0;
 
 	list_for_each_entry_safe(h, tmp, held_list(m), list) {
 		list_del(&h->list);
 		kfree(h);
+		if (!(++n % SMM_LONG_STEP))
+			smm_cond_resched();
 	}
 	m->nr_held = 0;
 }

@@ -195,21 +195,40 @@ static inline phys_addr_t smm_region_bytes(const struct smm_region *r)
 	return sum;
 }
 
+/*
+ * Long ctl loops (workload ops=, alloc / cache alloc / kmalloc count=,
+ * free, kfree, cache free) call this after each step @n (1, 2, ...):
+ * every SMM_LONG_STEP steps a scheduling point, and -EINTR when the
+ * writer got a fatal signal; the loop then stops with what it did
+ * recorded, so the machine stays consistent.
+ */
+#define SMM_LONG_STEP	1024
+
+static inline int smm_long_step(unsigned long n)
+{
+	if (n % SMM_LONG_STEP)
+		return 0;
+	smm_cond_resched();
+	return smm_fatal_signal_pending() ? -EINTR : 0;
+}
+
 /* held.c: the list of ctl allocations */
 void smm_held_init(struct smm_machine *m);
 /*
  * @nid NUMA_NO_NODE: each allocation follows @pol (NULL: the local node);
- * else @nid, as alloc_pages_node() ignores the task's policy.
+ * else @nid, as alloc_pages_node() ignores the task's policy. -ENOMEM or
+ * -EINTR (smm_long_step()) stop it; what was made stays held, *@done.
  */
 int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
 		   unsigned int order, int nid, struct smm_mempolicy *pol,
 		   const char *tag, unsigned long count, unsigned long *done);
 /*
  * Free the held allocations matching @tag (NULL: any) and *@pfn (NULL:
- * any); both NULL frees everything held. Returns how many.
+ * any); both NULL frees everything held. How many in *@freed; 0, or
+ * -EINTR when a fatal signal stopped it (the rest stay held).
  */
-unsigned long smm_held_free(struct smm_machine *m, const char *tag,
-			    const unsigned long *pfn);
+int smm_held_free(struct smm_machine *m, const char *tag,
+		  const unsigned long *pfn, unsigned long *freed);
 /* Forget every record without freeing (the buddy is being rebuilt). */
 void smm_held_forget(struct smm_machine *m);
 void smm_show_allocations(struct smm_machine *m, smm_log_fn emit, void *ctx);
@@ -227,10 +246,10 @@ int smm_held_slab_adopt(struct smm_machine *m, void *obj, size_t size,
 			const char *tag);
 /*
  * Free the held objects of @tag (NULL: any) that are kmalloc's (@kmalloc)
- * or a cache's; returns how many.
+ * or a cache's; how many in *@freed. 0, or -EINTR as smm_held_free().
  */
-unsigned long smm_held_slab_free(struct smm_machine *m, const char *tag,
-				 bool kmalloc);
+int smm_held_slab_free(struct smm_machine *m, const char *tag, bool kmalloc,
+		       unsigned long *freed);
 /* Held objects of cache @s (destroy must refuse while there are). */
 unsigned long smm_held_slab_count(struct smm_machine *m,
 				  const struct smm_kmem_cache *s);
