@@ -35,6 +35,20 @@ void smm_log_discard(void *ctx __always_unused,
 {
 }
 
+/*
+ * held.c / held_slab.c stopped an allocation at held_max (-ENOSPC): it
+ * fails as one the memory cannot satisfy, ENOMEM, and says why.
+ */
+static int held_limit(struct smm_machine *m, int ret, smm_log_fn log,
+		      void *ctx)
+{
+	if (ret != -ENOSPC)
+		return ret;
+	log(ctx, "ctl: %lu records held, held_max=%lu: allocation refused\n",
+	    smm_held_count(m), smm_held_max(m));
+	return -ENOMEM;
+}
+
 /* While the mirror is on, the host's events own the shadow: EBUSY. */
 static int mirror_owns_shadow(smm_log_fn log, void *ctx)
 {
@@ -207,6 +221,9 @@ static int ctl_memblock_alloc(struct smm_machine *m, char **tok, int ntok,
 		return -EINVAL;
 	}
 
+	/* with the slab layer up it is a kzalloc_node(), held: bounded */
+	if (smm_slab_is_available(m) && smm_held_full(m))
+		return held_limit(m, -ENOSPC, log, ctx);
 	if (args[5].seen)
 		ptr = smm_memblock_alloc_exact_nid_raw(&m->memblock, size, align,
 						       min_addr, max_addr, nid,
@@ -225,7 +242,8 @@ static int ctl_memblock_alloc(struct smm_machine *m, char **tok, int ntok,
 	}
 	if (info.slab) {
 		/* a slab object now: held, so that kfree tag=memblock frees it */
-		ret = smm_held_slab_adopt(m, ptr, size, "memblock");
+		ret = held_limit(m, smm_held_slab_adopt(m, ptr, size, "memblock"),
+				 log, ctx);
 		log(ctx,
 		    "ctl: memblock alloc %llu bytes: slab is up, kzalloc_node(nid %d) gave pfn 0x%llx offset %llu\n",
 		    (unsigned long long)size, nid,
@@ -512,7 +530,7 @@ static int ctl_alloc(struct smm_machine *m, char **tok, int ntok,
 	log(ctx, "ctl: alloc order=%llu: %lu of %lu allocated (tag %s)%s\n",
 	    (unsigned long long)args[0].val, done, count, tag,
 	    ret == -EINTR ? ", stopped by a fatal signal" : "");
-	return ret;
+	return held_limit(m, ret, log, ctx);
 }
 
 /* "0,1": shadow nodes, each once. */
@@ -926,7 +944,7 @@ static int ctl_cache_alloc(struct smm_machine *m, char **tok, int ntok,
 	log(ctx, "ctl: cache alloc %s: %lu of %lu allocated (tag %s)%s\n",
 	    s->name, done, count, tag,
 	    ret == -EINTR ? ", stopped by a fatal signal" : "");
-	return ret;
+	return held_limit(m, ret, log, ctx);
 }
 
 /* cache free tag=T / kfree tag=T */
@@ -993,7 +1011,7 @@ static int ctl_kmalloc(struct smm_machine *m, char **tok, int ntok,
 	log(ctx, "ctl: kmalloc size=%llu: %lu of %lu allocated (tag %s)%s\n",
 	    (unsigned long long)args[0].val, done, count, tag,
 	    ret == -EINTR ? ", stopped by a fatal signal" : "");
-	return ret;
+	return held_limit(m, ret, log, ctx);
 }
 
 static noinline_for_stack int

@@ -2,9 +2,9 @@
 /*
  * Allocations made through ctl and held until freed: the shadow has no
  * users of its own, so the records here are what owns the pages between
- * `alloc` and `free`. No counterpart in the kernel's mm/: the policy an
- * allocation follows is src/mm/mempolicy.c's. Callers hold the machine's
- * ctl lock.
+ * `alloc` and `free`; held_max bounds them (with held_slab.c's
+ * objects). No counterpart in the kernel's mm/: the policy an allocation
+ * follows is src/mm/mempolicy.c's. Callers hold the machine's ctl lock.
  */
 #include "shadowmm/machine.h"
 
@@ -20,6 +20,33 @@ void smm_held_init(struct smm_machine *m)
 {
 	INIT_LIST_HEAD(&m->held);
 	m->nr_held = 0;
+}
+
+unsigned long smm_held_count(const struct smm_machine *m)
+{
+	return m->nr_held + m->nr_held_objs;
+}
+
+unsigned long smm_held_max(const struct smm_machine *m)
+{
+	return m->cfg.held_max ? m->cfg.held_max : SMM_HELD_MAX_DEFAULT;
+}
+
+bool smm_held_full(struct smm_machine *m)
+{
+	if (smm_held_count(m) < smm_held_max(m))
+		return false;
+	m->held_refused++;
+	return true;
+}
+
+void smm_show_held(struct smm_machine *m, smm_emit_fn emit, void *ctx)
+{
+	emit(ctx, "count %lu\n", smm_held_count(m));
+	emit(ctx, "pages %lu\n", m->nr_held);
+	emit(ctx, "objects %lu\n", m->nr_held_objs);
+	emit(ctx, "max %lu\n", smm_held_max(m));
+	emit(ctx, "refused %lu\n", m->held_refused);
 }
 
 static int held_record(struct smm_machine *m, struct smm_page *page,
@@ -53,6 +80,8 @@ int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
 	int ret;
 
 	for (*done = 0; *done < count; ) {
+		if (smm_held_full(m))
+			return -ENOSPC;
 		if (nid == NUMA_NO_NODE)
 			page = smm_alloc_pages_policy(m, gfp, order, pol);
 		else

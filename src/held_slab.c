@@ -82,6 +82,8 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 	int ret;
 
 	for (*done = 0; *done < count; ) {
+		if (smm_held_full(m))
+			return -ENOSPC;
 		h = kzalloc(sizeof(*h), GFP_KERNEL);
 		if (!h)
 			return -ENOMEM;
@@ -104,8 +106,13 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 int smm_held_slab_adopt(struct smm_machine *m, void *obj, size_t size,
 			const char *tag)
 {
-	struct smm_held_obj *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	struct smm_held_obj *h;
 
+	if (smm_held_full(m)) {
+		smm_kfree(m, obj);
+		return -ENOSPC;
+	}
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h) {
 		smm_kfree(m, obj);
 		return -ENOMEM;

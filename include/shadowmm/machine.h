@@ -68,6 +68,12 @@ struct smm_boot_config {
 	enum smm_memory_model memory_model;
 	/* section_size= in bytes, SPARSEMEM only; 0: 128M or what fits */
 	u64 section_size;
+	/*
+	 * held_max=: the records ctl may make the shadow hold, pages
+	 * (held.c) and slab objects (held_slab.c) together; 0: the
+	 * default, SMM_HELD_MAX_DEFAULT
+	 */
+	unsigned long held_max;
 };
 
 /* Where smm_boot() placed a simulated reservation (size 0: none). */
@@ -134,6 +140,8 @@ struct smm_machine {
 	/* Objects held through ctl (held_slab.c), like held above. */
 	struct list_head held_objs;
 	unsigned long nr_held_objs;
+	/* allocations refused at held_max, since load (a reset keeps it) */
+	unsigned long held_refused;
 	/*
 	 * The mirror's probes are attached (src/kernel/mirror.c): they own
 	 * the shadow, and commands that change it fail with EBUSY.
@@ -212,12 +220,27 @@ static inline int smm_long_step(unsigned long n)
 	return smm_fatal_signal_pending() ? -EINTR : 0;
 }
 
+/* held_max=: the default and the largest (module parameter 1..16777216) */
+#define SMM_HELD_MAX_DEFAULT	262144UL
+#define SMM_HELD_MAX_LIMIT	16777216UL
+
 /* held.c: the list of ctl allocations */
 void smm_held_init(struct smm_machine *m);
+/* Records held (pages and objects), and how many may be. */
+unsigned long smm_held_count(const struct smm_machine *m);
+unsigned long smm_held_max(const struct smm_machine *m);
+/*
+ * Whether held_max records are held: then the next allocation is
+ * refused, and counted in held_refused.
+ */
+bool smm_held_full(struct smm_machine *m);
+/* debugfs `held`: count, pages, objects, max, refused; a line each */
+void smm_show_held(struct smm_machine *m, smm_emit_fn emit, void *ctx);
 /*
  * @nid NUMA_NO_NODE: each allocation follows @pol (NULL: the local node);
- * else @nid, as alloc_pages_node() ignores the task's policy. -ENOMEM or
- * -EINTR (smm_long_step()) stop it; what was made stays held, *@done.
+ * else @nid, as alloc_pages_node() ignores the task's policy. -ENOMEM,
+ * -ENOSPC (held_max records held: smm_held_full()) or -EINTR
+ * (smm_long_step()) stop it; what was made stays held, *@done.
  */
 int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
 		   unsigned int order, int nid, struct smm_mempolicy *pol,
@@ -241,7 +264,10 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 			size_t size, unsigned int gfp, int nid,
 			const char *tag, unsigned long count,
 			unsigned long *done);
-/* Hold @obj, a kmalloc'ed object of @size (freed when that fails). */
+/*
+ * Hold @obj, a kmalloc'ed object of @size (freed when that fails). Both
+ * stop with -ENOSPC at held_max as smm_held_alloc().
+ */
 int smm_held_slab_adopt(struct smm_machine *m, void *obj, size_t size,
 			const char *tag);
 /*

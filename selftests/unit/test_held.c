@@ -216,3 +216,97 @@ TEST(held_kmalloc_and_kfree_stop_on_fatal_signal)
 	free(m);
 	m = NULL;
 }
+
+/* ---- held_max ------------------------------------------------------------- */
+
+static struct smm_capture held_view;
+
+static const char *held(void)
+{
+	memset(&held_view, 0, sizeof(held_view));
+	smm_show_held(m, smm_capture_emit, &held_view);
+	return held_view.buf;
+}
+
+TEST(held_max_default_and_view)
+{
+	machine(SZ_32M, false);
+	/* cfg.held_max 0: the module parameter's default */
+	ASSERT_EQ(SMM_HELD_MAX_DEFAULT, smm_held_max(m));
+	ASSERT_EQ(262144, SMM_HELD_MAX_DEFAULT);
+	ASSERT_EQ(0, ctl("alloc order=1 count=3"));
+	ASSERT_STREQ("count 3\npages 3\nobjects 0\nmax 262144\nrefused 0\n",
+		     held());
+}
+
+TEST(held_max_refuses_the_allocation_past_it)
+{
+	struct smm_capture before, after;
+
+	machine(SZ_32M, false);
+	m->cfg.held_max = 64;
+	buddyinfo(&boot_bi);
+	ASSERT_EQ(0, ctl("alloc order=0 count=64 tag=a"));
+	ASSERT_EQ(64, m->nr_held);
+	ASSERT_STREQ("count 64\npages 64\nobjects 0\nmax 64\nrefused 0\n",
+		     held());
+	/* the 65th: ENOMEM, said, counted, nothing else changed */
+	memset(&before, 0, sizeof(before));
+	smm_show_buddyinfo(m, smm_capture_emit, &before);
+	ASSERT_EQ(-ENOMEM, ctl("alloc order=0 tag=b"));
+	ASSERT_STREQ("ctl: 64 records held, held_max=64: allocation refused\n",
+		     hlog.last);
+	ASSERT_EQ(64, m->nr_held);
+	memset(&after, 0, sizeof(after));
+	smm_show_buddyinfo(m, smm_capture_emit, &after);
+	ASSERT_STREQ(before.buf, after.buf);
+	ASSERT_STREQ("count 64\npages 64\nobjects 0\nmax 64\nrefused 1\n",
+		     held());
+	ASSERT_CHECK();
+	/* room again after a free; a count= stops at the limit, keeping 64 */
+	ASSERT_EQ(0, ctl("free all"));
+	ASSERT_EQ(-ENOMEM, ctl("alloc order=2 count=100 tag=c"));
+	ASSERT_EQ(64, m->nr_held);
+	ASSERT_EQ(2, m->held_refused);
+	/* a reset forgets the records, keeps the limit and the count */
+	ASSERT_EQ(0, ctl("reset"));
+	ASSERT_STREQ("count 0\npages 0\nobjects 0\nmax 64\nrefused 2\n",
+		     held());
+	ASSERT_EQ(0, ctl("alloc order=0 count=64"));
+	ASSERT_EQ(0, ctl("free all"));
+	ASSERT_CHECK();
+	ASSERT_BUDDYINFO_AS_BOOTED();
+}
+
+TEST(held_max_counts_objects_and_pages_together)
+{
+	machine(SZ_32M, true);
+	m->cfg.held_max = 8;
+	ASSERT_EQ(0, ctl("alloc order=0 count=3 tag=p"));
+	ASSERT_EQ(0, ctl("kmalloc size=32 count=2 tag=o"));
+	ASSERT_EQ(0, ctl("cache create name=c1 size=100"));
+	ASSERT_EQ(-ENOMEM, ctl("cache alloc name=c1 count=5 tag=c"));
+	ASSERT_STREQ("ctl: 8 records held, held_max=8: allocation refused\n",
+		     hlog.last);
+	ASSERT_STREQ("count 8\npages 3\nobjects 5\nmax 8\nrefused 1\n", held());
+	ASSERT_EQ(-ENOMEM, ctl("kmalloc size=16"));
+	ASSERT_EQ(-ENOMEM, ctl("alloc order=0"));
+	/* with the slab layer up, memblock alloc is a held kzalloc_node() */
+	ASSERT_EQ(-ENOMEM, ctl("memblock alloc size=200"));
+	ASSERT_STREQ("ctl: 8 records held, held_max=8: allocation refused\n",
+		     hlog.last);
+	ASSERT_EQ(4, m->held_refused);
+	ASSERT_EQ(8, smm_held_count(m));
+	ASSERT_CHECK();
+	ASSERT_EQ(0, ctl("free all"));
+	ASSERT_EQ(0, ctl("kmalloc size=16 count=3 tag=o"));
+	ASSERT_EQ(8, smm_held_count(m));
+	ASSERT_EQ(0, ctl("kfree tag=o"));
+	ASSERT_EQ(0, ctl("cache free tag=c"));
+	ASSERT_EQ(0, ctl("cache destroy name=c1"));
+	ASSERT_EQ(0, smm_held_count(m));
+	ASSERT_CHECK();
+	smm_machine_teardown(m);
+	free(m);
+	m = NULL;
+}
