@@ -27,7 +27,8 @@
  * After every write it reads the views (SNAP_FILES) and, for a rejected
  * write, compares them with what they were before it: a rejection must
  * change nothing (except an `alloc` failing with ENOMEM, which keeps what
- * it got, as README says). Every rejection must be EINVAL, ENOMEM or EBUSY
+ * it got, as README says, and a `bench` failing with ENOMEM, whose
+ * allocations until then moved the counters). Every rejection must be EINVAL, ENOMEM or EBUSY
  * and add a "shadowmm: ctl" line to the kernel log (/dev/kmsg, read
  * non-blocking). Kernel log lines with BUG:/WARNING:/Oops/... count as
  * splats. At the end: `free all`, `drain` (after `reset upto=buddy` when
@@ -732,8 +733,14 @@ static void one_write(unsigned long nr)
 	}
 	for (p = buf; p < buf + len && (*p == ' ' || *p == '\t'); p++)
 		;
-	if (err == ENOMEM && !strncmp(p, "alloc", 5) && p + 5 <= buf + len) {
-		t = before;	/* keeps what it allocated: the new state */
+	/*
+	 * alloc keeps what it allocated; bench ran until one side had no
+	 * block (its attempts moved the counters, it keeps nothing): the
+	 * new state either way
+	 */
+	if (err == ENOMEM && ((!strncmp(p, "alloc", 5) && p + 5 <= buf + len) ||
+			      (!strncmp(p, "bench", 5) && p + 5 <= buf + len))) {
+		t = before;
 		before = after;
 		after = t;
 		return;
