@@ -26,6 +26,7 @@ SMM_VMSTAT_VIEW(unusable_index)
 SMM_VMSTAT_VIEW(extfrag_index)
 SMM_VMSTAT_VIEW(rmqueue_trace)
 SMM_VMSTAT_VIEW(allocations)
+SMM_VMSTAT_VIEW(held)
 SMM_VMSTAT_VIEW(events)
 SMM_VMSTAT_VIEW(zonelists)
 SMM_VMSTAT_VIEW(zonelist_fallback)
@@ -47,6 +48,7 @@ const struct smm_dbg_view smm_vmstat_views[] = {
 	{ "extfrag/extfrag_index", show_extfrag_index },
 	{ "rmqueue_trace", show_rmqueue_trace },
 	{ "allocations", show_allocations },
+	{ "held", show_held },
 	{ "events", show_events },
 	{ "zonelists", show_zonelists },
 	{ "zonelist_fallback", show_zonelist_fallback },

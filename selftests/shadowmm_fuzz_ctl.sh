@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The ctl fuzzer of the guest: smm-fuzz-ctl (selftests/tools/smm-fuzz-ctl.c,
-# built static into the initramfs) writes $SMM_FUZZ_WRITES seeded buffers
+# built static into the initramfs; its valid commands come from the
+# grammar `cat ctl` prints, checked here) writes $SMM_FUZZ_WRITES seeded buffers
 # to ctl (default 30000: ~375 writes/s under TCG on the 2-core build
 # host, so ~80 s; 100000 would take ~4.5 min; seed $SMM_FUZZ_SEED, default from the clock,
 # printed) and fails on a rejection with another errno than
@@ -29,7 +30,7 @@ smm_unload
 # min_partial), so the pages would rightly not all come back.
 smm_load slab=0 || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
 
-ktap_set_plan 2
+ktap_set_plan 3
 
 # A KASAN kernel (the debug lane) writes about five times slower under
 # TCG: the bounded run there is 6000 writes, so that it ends well inside
@@ -50,6 +51,17 @@ if [ "$rc" = 0 ] && [ -n "$summary" ]; then
 	ktap_test_pass "smm-fuzz-ctl: $writes writes, no violation"
 else
 	ktap_test_fail "smm-fuzz-ctl: $writes writes, no violation" "exit status $rc"
+fi
+
+# its vocabulary is the module's grammar: as many forms as `cat ctl` has
+# lines starting with a command word
+forms=$(grep -c '^[a-z]' "$SMM_DEBUGFS/ctl")
+got=$(sed -n 's/^# grammar: \([0-9]*\) forms, .* from the module (ctl)$/\1/p' "$out")
+if [ -n "$got" ] && [ "$got" = "$forms" ] && [ "$forms" -gt 20 ]; then
+	ktap_test_pass "smm-fuzz-ctl read the module's grammar: $got forms"
+else
+	ktap_test_fail "smm-fuzz-ctl's grammar: '${got:-not from the module}' forms, ctl has $forms"
+	grep '^# grammar' "$out" | sed 's/^/# /'
 fi
 
 # the module still works: an alloc, its free, a clean check

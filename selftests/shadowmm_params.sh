@@ -34,6 +34,8 @@ section_size=abc|invalid section_size=abc
 min_free_kbytes=64|invalid min_free_kbytes=64
 min_free_kbytes=300000|invalid min_free_kbytes=300000
 rmqueue_trace_size=65537|invalid rmqueue_trace_size=65537
+held_max=0|invalid held_max=0: expected 1..16777216
+held_max=16777217|invalid held_max=16777217: expected 1..16777216
 nodes=17|invalid nodes=17
 distance=10,20|invalid distance=10,20: fewer rows
 distance=10,20;20,11|invalid distance=10,20;20,11: the distance of a node to itself must be 10

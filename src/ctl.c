@@ -35,6 +35,20 @@ void smm_log_discard(void *ctx __always_unused,
 {
 }
 
+/*
+ * held.c / held_slab.c stopped an allocation at held_max (-ENOSPC): it
+ * fails as one the memory cannot satisfy, ENOMEM, and says why.
+ */
+static int held_limit(struct smm_machine *m, int ret, smm_log_fn log,
+		      void *ctx)
+{
+	if (ret != -ENOSPC)
+		return ret;
+	log(ctx, "ctl: %lu records held, held_max=%lu: allocation refused\n",
+	    smm_held_count(m), smm_held_max(m));
+	return -ENOMEM;
+}
+
 /* While the mirror is on, the host's events own the shadow: EBUSY. */
 static int mirror_owns_shadow(smm_log_fn log, void *ctx)
 {
@@ -207,6 +221,9 @@ static int ctl_memblock_alloc(struct smm_machine *m, char **tok, int ntok,
 		return -EINVAL;
 	}
 
+	/* with the slab layer up it is a kzalloc_node(), held: bounded */
+	if (smm_slab_is_available(m) && smm_held_full(m))
+		return held_limit(m, -ENOSPC, log, ctx);
 	if (args[5].seen)
 		ptr = smm_memblock_alloc_exact_nid_raw(&m->memblock, size, align,
 						       min_addr, max_addr, nid,
@@ -225,7 +242,8 @@ static int ctl_memblock_alloc(struct smm_machine *m, char **tok, int ntok,
 	}
 	if (info.slab) {
 		/* a slab object now: held, so that kfree tag=memblock frees it */
-		ret = smm_held_slab_adopt(m, ptr, size, "memblock");
+		ret = held_limit(m, smm_held_slab_adopt(m, ptr, size, "memblock"),
+				 log, ctx);
 		log(ctx,
 		    "ctl: memblock alloc %llu bytes: slab is up, kzalloc_node(nid %d) gave pfn 0x%llx offset %llu\n",
 		    (unsigned long long)size, nid,
@@ -509,9 +527,10 @@ static int ctl_alloc(struct smm_machine *m, char **tok, int ntok,
 
 	ret = smm_held_alloc(m, gfp, args[0].val, nid, &m->policy, tag, count,
 			     &done);
-	log(ctx, "ctl: alloc order=%llu: %lu of %lu allocated (tag %s)\n",
-	    (unsigned long long)args[0].val, done, count, tag);
-	return ret;
+	log(ctx, "ctl: alloc order=%llu: %lu of %lu allocated (tag %s)%s\n",
+	    (unsigned long long)args[0].val, done, count, tag,
+	    ret == -EINTR ? ", stopped by a fatal signal" : "");
+	return held_limit(m, ret, log, ctx);
 }
 
 /* "0,1": shadow nodes, each once. */
@@ -604,8 +623,13 @@ static int ctl_free(struct smm_machine *m, char **tok, int ntok,
 		    (unsigned long long)args[1].val);
 		return -EINVAL;
 	}
-	n = smm_held_free(m, args[0].seen ? args[0].str : NULL,
-			  args[1].seen ? &pfn : NULL);
+	ret = smm_held_free(m, args[0].seen ? args[0].str : NULL,
+			    args[1].seen ? &pfn : NULL, &n);
+	if (ret) {
+		log(ctx, "ctl: free: stopped by a fatal signal: %lu freed, %lu held\n",
+		    n, m->nr_held);
+		return ret;
+	}
 	/* Naming nothing that is held is a bad argument, "all" never is. */
 	if (!n && args[0].seen) {
 		log(ctx, "ctl: free: nothing is held under tag=%s\n",
@@ -651,7 +675,10 @@ static int ctl_workload(struct smm_machine *m, char **tok, int ntok,
 	smm_migrate_disable();
 	ret = smm_workload_run(m, args[0].val, args[1].val, &res);
 	smm_migrate_enable();
-	if (ret)
+	if (ret == -EINTR)
+		log(ctx, "ctl: workload: stopped by a fatal signal after %lu of %llu ops\n",
+		    res.ops, (unsigned long long)args[1].val);
+	else if (ret)
 		log(ctx, "ctl: workload seed=%llu ops=%llu failed (%d)\n",
 		    (unsigned long long)args[0].val,
 		    (unsigned long long)args[1].val, ret);
@@ -914,9 +941,10 @@ static int ctl_cache_alloc(struct smm_machine *m, char **tok, int ntok,
 	if (args[4].seen && parse_slab_gfp(args[4].str, &gfp, log, ctx))
 		return -EINVAL;
 	ret = smm_held_slab_alloc(m, s, 0, gfp, nid, tag, count, &done);
-	log(ctx, "ctl: cache alloc %s: %lu of %lu allocated (tag %s)\n",
-	    s->name, done, count, tag);
-	return ret;
+	log(ctx, "ctl: cache alloc %s: %lu of %lu allocated (tag %s)%s\n",
+	    s->name, done, count, tag,
+	    ret == -EINTR ? ", stopped by a fatal signal" : "");
+	return held_limit(m, ret, log, ctx);
 }
 
 /* cache free tag=T / kfree tag=T */
@@ -934,7 +962,12 @@ static int ctl_slab_free(struct smm_machine *m, bool kmalloc, char **tok,
 		log(ctx, "ctl: %s needs tag=\n", kmalloc ? "kfree" : "cache free");
 		return -EINVAL;
 	}
-	n = smm_held_slab_free(m, args[0].str, kmalloc);
+	ret = smm_held_slab_free(m, args[0].str, kmalloc, &n);
+	if (ret) {
+		log(ctx, "ctl: %s: stopped by a fatal signal: %lu freed\n",
+		    kmalloc ? "kfree" : "cache free", n);
+		return ret;
+	}
 	if (!n) {
 		log(ctx, "ctl: %s: no %s object is held under tag=%s\n",
 		    kmalloc ? "kfree" : "cache free",
@@ -975,9 +1008,10 @@ static int ctl_kmalloc(struct smm_machine *m, char **tok, int ntok,
 		return -EINVAL;
 	ret = smm_held_slab_alloc(m, NULL, args[0].val, gfp, nid, tag, count,
 				  &done);
-	log(ctx, "ctl: kmalloc size=%llu: %lu of %lu allocated (tag %s)\n",
-	    (unsigned long long)args[0].val, done, count, tag);
-	return ret;
+	log(ctx, "ctl: kmalloc size=%llu: %lu of %lu allocated (tag %s)%s\n",
+	    (unsigned long long)args[0].val, done, count, tag,
+	    ret == -EINTR ? ", stopped by a fatal signal" : "");
+	return held_limit(m, ret, log, ctx);
 }
 
 static noinline_for_stack int

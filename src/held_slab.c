@@ -79,8 +79,11 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 {
 	struct smm_held_obj *h;
 	void *obj;
+	int ret;
 
-	for (*done = 0; *done < count; (*done)++) {
+	for (*done = 0; *done < count; ) {
+		if (smm_held_full(m))
+			return -ENOSPC;
 		h = kzalloc(sizeof(*h), GFP_KERNEL);
 		if (!h)
 			return -ENOMEM;
@@ -93,6 +96,9 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 			return -ENOMEM;
 		}
 		smm_held_record(m, h, obj, cache, size, tag);
+		ret = smm_long_step(++(*done));
+		if (ret && *done < count)
+			return ret;
 	}
 	return 0;
 }
@@ -100,8 +106,13 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 int smm_held_slab_adopt(struct smm_machine *m, void *obj, size_t size,
 			const char *tag)
 {
-	struct smm_held_obj *h = kzalloc(sizeof(*h), GFP_KERNEL);
+	struct smm_held_obj *h;
 
+	if (smm_held_full(m)) {
+		smm_kfree(m, obj);
+		return -ENOSPC;
+	}
+	h = kzalloc(sizeof(*h), GFP_KERNEL);
 	if (!h) {
 		smm_kfree(m, obj);
 		return -ENOMEM;
@@ -121,13 +132,21 @@ static void smm_held_obj_release(struct smm_machine *m, struct smm_held_obj *h)
 		smm_kfree(m, h->obj);
 }
 
-unsigned long smm_held_slab_free(struct smm_machine *m, const char *tag,
-				 bool kmalloc)
+int smm_held_slab_free(struct smm_machine *m, const char *tag, bool kmalloc,
+		       unsigned long *freed)
 {
 	struct smm_held_obj *h, *tmp;
-	unsigned long n = 0;
+	unsigned long n = 0, seen = 0;
+	int ret = 0;
 
 	list_for_each_entry_safe(h, tmp, held_objs(m), list) {
+		/* a step an object walked, taken before the next one */
+		if (seen) {
+			ret = smm_long_step(seen);
+			if (ret)
+				break;
+		}
+		seen++;
 		if (tag && strcmp(tag, h->tag))
 			continue;
 		if (kmalloc != !h->cache)
@@ -138,7 +157,8 @@ unsigned long smm_held_slab_free(struct smm_machine *m, const char *tag,
 		m->nr_held_objs--;
 		n++;
 	}
-	return n;
+	*freed = n;
+	return ret;
 }
 
 unsigned long smm_held_slab_count(struct smm_machine *m,
@@ -155,10 +175,13 @@ unsigned long smm_held_slab_count(struct smm_machine *m,
 void smm_held_slab_forget(struct smm_machine *m)
 {
 	struct smm_held_obj *h, *tmp;
+	unsigned long n = 0;
 
 	list_for_each_entry_safe(h, tmp, held_objs(m), list) {
 		list_del(&h->list);
 		kfree(h);
+		if (!(++n % SMM_LONG_STEP))
+			smm_cond_resched();
 	}
 	m->nr_held_objs = 0;
 }

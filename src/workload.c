@@ -76,12 +76,19 @@ int smm_workload_run(struct smm_machine *m, u32 seed, unsigned long ops,
 	u32 s = seed ? seed : 1;
 	unsigned long n;
 	unsigned int i;
+	int ret = 0;
 
 	slot = kcalloc(SMM_WORKLOAD_SLOTS, sizeof(*slot), GFP_KERNEL);
 	if (!slot)
 		return -ENOMEM;
 	memset(res, 0, sizeof(*res));
 	for (n = 0; n < ops; n++) {
+		/* a scheduling point every SMM_LONG_STEP ops; a kill stops it */
+		if (n) {
+			ret = smm_long_step(n);
+			if (ret)
+				break;
+		}
 		i = wl_rand(&s) % SMM_WORKLOAD_SLOTS;
 		if (slot[i].page) {
 			smm_free_pages(m, slot[i].page, slot[i].order);
@@ -104,12 +111,15 @@ int smm_workload_run(struct smm_machine *m, u32 seed, unsigned long ops,
 	}
 
 	/* The state to compare: what is held now, with the pcp lists empty. */
-	smm_drain_all_pages(m);
-	res->hash = wl_hash(m);
+	if (!ret) {
+		smm_drain_all_pages(m);
+		res->hash = wl_hash(m);
+	}
+	res->ops = n;
 
 	for (i = 0; i < SMM_WORKLOAD_SLOTS; i++)
 		if (slot[i].page)
 			smm_free_pages(m, slot[i].page, slot[i].order);
 	kfree(slot);
-	return 0;
+	return ret;
 }

@@ -27,6 +27,8 @@
 #include <linux/spinlock.h>
 #include <linux/smp.h>
 #include <linux/atomic.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
 
 #define SMM_PHYS_ADDR_MAX	PHYS_ADDR_MAX
 
@@ -81,6 +83,14 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 /* Keep a long run on one CPU (and its per-cpu lists) without pinning it. */
 #define smm_migrate_disable()	migrate_disable()
 #define smm_migrate_enable()	migrate_enable()
+
+/*
+ * A long ctl command (workload ops=, alloc count=, free all) is a loop in
+ * the writer's context, under the ctl mutex: a scheduling point, and
+ * whether the writer is being killed (the loop then stops with -EINTR).
+ */
+#define smm_cond_resched()		cond_resched()
+#define smm_fatal_signal_pending()	fatal_signal_pending(current)
 
 #else
 /*

@@ -17,6 +17,8 @@
  * unchanged: -EINVAL for a malformed or out-of-range command, -ENOMEM when a
  * well-formed allocation cannot be satisfied, -EBUSY when a range is in use
  * by the shadow's own metadata. Every outcome is explained through @log.
+ * A long command (workload, count=, free, kfree) stopped by a fatal
+ * signal returns -EINTR, what it did recorded (held), the rest not done.
  */
 int smm_ctl_exec(struct smm_machine *m, const char *cmd, smm_log_fn log,
 		 void *ctx);

@@ -68,6 +68,12 @@ struct smm_boot_config {
 	enum smm_memory_model memory_model;
 	/* section_size= in bytes, SPARSEMEM only; 0: 128M or what fits */
 	u64 section_size;
+	/*
+	 * held_max=: the records ctl may make the shadow hold, pages
+	 * (held.c) and slab objects (held_slab.c) together; 0: the
+	 * default, SMM_HELD_MAX_DEFAULT
+	 */
+	unsigned long held_max;
 };
 
 /* Where smm_boot() placed a simulated reservation (size 0: none). */
@@ -134,6 +140,8 @@ struct smm_machine {
 	/* Objects held through ctl (held_slab.c), like held above. */
 	struct list_head held_objs;
 	unsigned long nr_held_objs;
+	/* allocations refused at held_max, since load (a reset keeps it) */
+	unsigned long held_refused;
 	/*
 	 * The mirror's probes are attached (src/kernel/mirror.c): they own
 	 * the shadow, and commands that change it fail with EBUSY.
@@ -195,21 +203,55 @@ static inline phys_addr_t smm_region_bytes(const struct smm_region *r)
 	return sum;
 }
 
+/*
+ * Long ctl loops (workload ops=, alloc / cache alloc / kmalloc count=,
+ * free, kfree, cache free) call this after each step @n (1, 2, ...):
+ * every SMM_LONG_STEP steps a scheduling point, and -EINTR when the
+ * writer got a fatal signal; the loop then stops with what it did
+ * recorded, so the machine stays consistent.
+ */
+#define SMM_LONG_STEP	1024
+
+static inline int smm_long_step(unsigned long n)
+{
+	if (n % SMM_LONG_STEP)
+		return 0;
+	smm_cond_resched();
+	return smm_fatal_signal_pending() ? -EINTR : 0;
+}
+
+/* held_max=: the default and the largest (module parameter 1..16777216) */
+#define SMM_HELD_MAX_DEFAULT	262144UL
+#define SMM_HELD_MAX_LIMIT	16777216UL
+
 /* held.c: the list of ctl allocations */
 void smm_held_init(struct smm_machine *m);
+/* Records held (pages and objects), and how many may be. */
+unsigned long smm_held_count(const struct smm_machine *m);
+unsigned long smm_held_max(const struct smm_machine *m);
+/*
+ * Whether held_max records are held: then the next allocation is
+ * refused, and counted in held_refused.
+ */
+bool smm_held_full(struct smm_machine *m);
+/* debugfs `held`: count, pages, objects, max, refused; a line each */
+void smm_show_held(struct smm_machine *m, smm_emit_fn emit, void *ctx);
 /*
  * @nid NUMA_NO_NODE: each allocation follows @pol (NULL: the local node);
- * else @nid, as alloc_pages_node() ignores the task's policy.
+ * else @nid, as alloc_pages_node() ignores the task's policy. -ENOMEM,
+ * -ENOSPC (held_max records held: smm_held_full()) or -EINTR
+ * (smm_long_step()) stop it; what was made stays held, *@done.
  */
 int smm_held_alloc(struct smm_machine *m, unsigned int gfp,
 		   unsigned int order, int nid, struct smm_mempolicy *pol,
 		   const char *tag, unsigned long count, unsigned long *done);
 /*
  * Free the held allocations matching @tag (NULL: any) and *@pfn (NULL:
- * any); both NULL frees everything held. Returns how many.
+ * any); both NULL frees everything held. How many in *@freed; 0, or
+ * -EINTR when a fatal signal stopped it (the rest stay held).
  */
-unsigned long smm_held_free(struct smm_machine *m, const char *tag,
-			    const unsigned long *pfn);
+int smm_held_free(struct smm_machine *m, const char *tag,
+		  const unsigned long *pfn, unsigned long *freed);
 /* Forget every record without freeing (the buddy is being rebuilt). */
 void smm_held_forget(struct smm_machine *m);
 void smm_show_allocations(struct smm_machine *m, smm_log_fn emit, void *ctx);
@@ -222,15 +264,18 @@ int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
 			size_t size, unsigned int gfp, int nid,
 			const char *tag, unsigned long count,
 			unsigned long *done);
-/* Hold @obj, a kmalloc'ed object of @size (freed when that fails). */
+/*
+ * Hold @obj, a kmalloc'ed object of @size (freed when that fails). Both
+ * stop with -ENOSPC at held_max as smm_held_alloc().
+ */
 int smm_held_slab_adopt(struct smm_machine *m, void *obj, size_t size,
 			const char *tag);
 /*
  * Free the held objects of @tag (NULL: any) that are kmalloc's (@kmalloc)
- * or a cache's; returns how many.
+ * or a cache's; how many in *@freed. 0, or -EINTR as smm_held_free().
  */
-unsigned long smm_held_slab_free(struct smm_machine *m, const char *tag,
-				 bool kmalloc);
+int smm_held_slab_free(struct smm_machine *m, const char *tag, bool kmalloc,
+		       unsigned long *freed);
 /* Held objects of cache @s (destroy must refuse while there are). */
 unsigned long smm_held_slab_count(struct smm_machine *m,
 				  const struct smm_kmem_cache *s);

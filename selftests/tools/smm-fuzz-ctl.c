@@ -12,13 +12,23 @@
  * neighbours 255..257, 4096), NUL bytes inside valid commands, mutations
  * of every valid command (a word dropped, repeated, cut, its value
  * replaced by huge, negative, overflowing or malformed numbers, unknown
- * keys, stray tabs and newlines, too many words) and valid commands
- * themselves (free all, drain and reset keep the machine usable).
+ * keys and other commands' keys, stray tabs and newlines, too many
+ * words) and valid commands themselves (free all, drain and reset keep
+ * the machine usable).
+ *
+ * The valid commands come from the grammar the module prints (reading
+ * DEBUGFS/ctl): each form line with its optional parts in or out, one of
+ * its alternatives, its placeholders filled with values that often pass
+ * (the shadow's own addresses and pfns, small orders and counts, the
+ * FLAG line's gfp words). When the module's grammar cannot be read, the
+ * copy in smm-ctl-grammar.h is used, which a host unit test keeps equal
+ * to src/ctl.c's table; the first lines say which.
  *
  * After every write it reads the views (SNAP_FILES) and, for a rejected
  * write, compares them with what they were before it: a rejection must
  * change nothing (except an `alloc` failing with ENOMEM, which keeps what
- * it got, as README says). Every rejection must be EINVAL, ENOMEM or EBUSY
+ * it got, as README says, and a `bench` failing with ENOMEM, whose
+ * allocations until then moved the counters). Every rejection must be EINVAL, ENOMEM or EBUSY
  * and add a "shadowmm: ctl" line to the kernel log (/dev/kmsg, read
  * non-blocking). Kernel log lines with BUG:/WARNING:/Oops/... count as
  * splats. At the end: `free all`, `drain` (after `reset upto=buddy` when
@@ -27,7 +37,9 @@
  *
  * Commands that would run long are not written (counted as skipped):
  * `stress` with an ms= other than 1..2 decimal digits, `workload` with an
- * ops= other than 1..3 decimal digits.
+ * ops= other than 1..3 decimal digits, `bench` without a loops= of 1..2
+ * digits and a batch= of 1; nor is `mirror on` (the host's allocations
+ * would then change the views between writes).
  *
  * Output: the seed, then "writes N accepted N rejected N (EINVAL N ENOMEM
  * N EBUSY N other N) silent N changed N splats N skipped N"; exit 0 when
@@ -45,6 +57,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "smm-ctl-grammar.h"
 
 #define MAX_BUF		4200
 #define SNAP_MAX	(1 << 20)
@@ -181,30 +195,253 @@ static unsigned int kmsg_ctl_lines(void)
 /* ---- the generator ------------------------------------------------------ */
 
 static char memlo[32] = "0x40000000", memmid[32] = "0x40800000";
+static unsigned long pfnlo = 0x40000;
 
-/* Every valid command form; %L and %M: the low end of memory, and 8M in. */
-static const char *const valid[] = {
-	"reset", "reset upto=buddy", "reset upto=memmap",
-	"memblock alloc size=64K align=64K",
-	"memblock alloc size=4K min=%L max=%M nid=0 exact",
-	"memblock alloc size=8K nid=0 raw",
-	"memblock reserve base=%M size=0x1000",
-	"memblock free base=%M size=0x1000",
-	"memblock set bottom_up=1 limit=max",
-	"memblock set bottom_up=0",
-	"memblock set limit=0x50000000",
-	"alloc order=0", "alloc order=3 count=4 nid=0 gfp=movable|zero tag=t1",
-	"alloc order=10 gfp=atomic|dma32|high",
-	"alloc order=2 gfp=nowait|reclaimable|thisnode nid=0 tag=t2",
-	"alloc order=1 count=16 gfp=kernel|dma tag=t3",
-	"policy default", "policy preferred nid=0", "policy bind nodes=0",
-	"policy interleave nodes=0",
-	"free tag=ctl", "free tag=t1", "free pfn=0x40000", "free all",
-	"drain", "verify 1", "verify 0", "workload seed=1 ops=100",
-	"stress ms=5 seed=7",
-};
+/*
+ * The vocabulary: the grammar the module prints (DIR/ctl), or the
+ * fallback copy of smm-ctl-grammar.h. Forms are the lines that start with
+ * their command word; the indented FLAG line gives the gfp= words; keys
+ * are every "key=" of every form.
+ */
+#define MAX_FORMS	64
+#define MAX_KEYS	64
+#define MAX_GFP		16
 
-#define NR_VALID	(sizeof(valid) / sizeof(valid[0]))
+static char *forms[MAX_FORMS], *keys[MAX_KEYS];
+static char *gfp_base[MAX_GFP], *gfp_mod[MAX_GFP];
+static unsigned int nr_forms, nr_keys, nr_base, nr_mod;
+
+static unsigned int split_words(char *list, char sep, char **out,
+				unsigned int max)
+{
+	const char delim[2] = { sep, '\0' };
+	unsigned int n = 0;
+	char *p;
+
+	for (p = strtok(list, delim); p && n < max; p = strtok(NULL, delim))
+		out[n++] = p;
+	return n;
+}
+
+/* "... at most one of a|b|c (default kernel), any of d|e|f" */
+static void grammar_flags(const char *line)
+{
+	const char *p = strstr(line, "at most one of ");
+	char *list;
+
+	if (p) {
+		list = strndup(p + 15, strcspn(p + 15, " ,"));
+		nr_base = split_words(list, '|', gfp_base, MAX_GFP);
+	}
+	p = strstr(line, "any of ");
+	if (p) {
+		list = strndup(p + 7, strcspn(p + 7, " ,\n"));
+		nr_mod = split_words(list, '|', gfp_mod, MAX_GFP);
+	}
+}
+
+static void grammar_line(const char *line)
+{
+	const char *p, *k;
+	unsigned int i;
+
+	if (line[0] == ' ') {
+		if (strstr(line, "FLAG:"))
+			grammar_flags(line);
+		return;
+	}
+	if (!line[0] || line[0] < 'a' || line[0] > 'z' || nr_forms == MAX_FORMS)
+		return;
+	forms[nr_forms++] = strdup(line);
+	for (p = strchr(line, '='); p; p = strchr(p + 1, '=')) {
+		for (k = p; k > line && k[-1] != ' ' && k[-1] != '['; k--)
+			;
+		for (i = 0; i < nr_keys; i++)
+			if (strlen(keys[i]) == (size_t)(p + 1 - k) &&
+			    !strncmp(keys[i], k, p + 1 - k))
+				break;
+		if (i == nr_keys && nr_keys < MAX_KEYS)
+			keys[nr_keys++] = strndup(k, p + 1 - k);
+	}
+}
+
+static size_t read_file(const char *name, char *buf, size_t room);
+
+static void grammar_load(void)
+{
+	static char text[32768];
+	const char *from = "the module (ctl)";
+	char *line, *save;
+	size_t n, i;
+
+	n = read_file("ctl", text, sizeof(text) - 1);
+	text[n] = '\0';
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		grammar_line(line);
+	if (!nr_forms || !nr_base) {
+		nr_forms = nr_keys = nr_base = nr_mod = 0;
+		for (i = 0; i < SMM_CTL_FALLBACK_LINES; i++)
+			grammar_line(smm_ctl_fallback_grammar[i]);
+		from = "the fallback table (smm-ctl-grammar.h)";
+	}
+	printf("# grammar: %u forms, %u keys, %u+%u gfp words, from %s\n",
+	       nr_forms, nr_keys, nr_base, nr_mod, from);
+}
+
+static const char *pick(const char *const *v, unsigned int n)
+{
+	return v[below(n)];
+}
+
+#define PICK(...) ({							\
+	static const char *const __v[] = { __VA_ARGS__ };		\
+	pick(__v, sizeof(__v) / sizeof(__v[0]));			\
+})
+
+/* gfp=: maybe a base, and up to two modifiers; one word at least */
+static void gfp_value(char *out, size_t room)
+{
+	size_t n = 0;
+	unsigned int i, mods = below(3);
+
+	out[0] = '\0';
+	if (nr_base && (below(2) || !mods || !nr_mod))
+		n += snprintf(out, room, "%s", gfp_base[below(nr_base)]);
+	for (i = 0; i < mods && nr_mod && n < room; i++)
+		n += snprintf(out + n, room - n, "%s%s", n ? "|" : "",
+			      gfp_mod[below(nr_mod)]);
+	if (!n)
+		snprintf(out, room, "kernel");
+}
+
+/*
+ * A value for placeholder @ph of @key (key= included), one that often
+ * passes: small orders and counts, the shadow's own addresses and pfns.
+ */
+static void value_for(const char *word, const char *key, const char *ph,
+		      char *out, size_t room)
+{
+#define KEY(k)	(!strcmp(key, k "="))
+	if (strstr(ph, "FLAG"))
+		gfp_value(out, room);
+	else if (KEY("order") && !strcmp(word, "mirror"))
+		snprintf(out, room, "%s", PICK("0", "0-3", "2-10"));
+	else if (KEY("order"))
+		snprintf(out, room, "%u", below(11));
+	else if (KEY("count"))
+		snprintf(out, room, "%u", 1 + below(16));
+	else if (KEY("nid"))
+		snprintf(out, room, "%u", below(3));
+	else if (KEY("nodes"))
+		snprintf(out, room, "%s", PICK("0", "1", "0,1"));
+	else if (KEY("seed"))
+		snprintf(out, room, "%u", below(100));
+	else if (KEY("ops"))
+		snprintf(out, room, "%u", 1 + below(999));
+	else if (KEY("ms"))
+		snprintf(out, room, "%u", 1 + below(9));
+	else if ((KEY("size") || KEY("align")) && !strcmp(ph, "SIZE"))
+		snprintf(out, room, "%s", PICK("4K", "64K", "8K", "0x2000", "64"));
+	else if (KEY("size"))
+		snprintf(out, room, "%s", PICK("8", "64", "100", "4096", "9000"));
+	else if (KEY("align"))
+		snprintf(out, room, "%s", PICK("0", "8", "64"));
+	else if (KEY("min"))
+		snprintf(out, room, "%s", memlo);
+	else if (KEY("max") || KEY("base") || KEY("limit"))
+		snprintf(out, room, "%s", memmid);
+	else if (KEY("pfn"))
+		snprintf(out, room, "0x%lx", pfnlo + below(16));
+	else if (KEY("tag"))
+		snprintf(out, room, "%s", PICK("ctl", "t1", "t2", "memblock"));
+	else if (KEY("name"))
+		snprintf(out, room, "%s", PICK("c1", "c2", "kmalloc-64"));
+	else if (KEY("reps"))
+		snprintf(out, room, "%u", 7 + below(3));
+	else if (KEY("loops"))
+		snprintf(out, room, "%u", 1 + below(50));
+	else if (KEY("batch"))
+		snprintf(out, room, "%u", 1 + below(4));
+	else if (KEY("cpu"))
+		snprintf(out, room, "%u", below(2));
+	else if (KEY("comm"))
+		snprintf(out, room, "%s", PICK("sh", "zz-none"));
+	else
+		snprintf(out, room, "%u", below(10));
+#undef KEY
+}
+
+/* One of "a|b|c" (no brackets in it): a copy in @out */
+static void one_of(const char *alts, char *out, size_t room)
+{
+	char tmp[256], *v[16];
+	unsigned int n;
+
+	snprintf(tmp, sizeof(tmp), "%s", alts);
+	n = split_words(tmp, '|', v, 16);
+	snprintf(out, room, "%s", n ? v[below(n)] : "");
+}
+
+/* A command of form @f with its placeholders filled; returns the length. */
+static size_t instance(const char *f, char *buf)
+{
+	char tmp[512], *w[32], val[128], word[64];
+	const char *eq;
+	unsigned int nw, i;
+	size_t n = 0, wl;
+
+	snprintf(tmp, sizeof(tmp), "%s", f);
+	nw = split_words(tmp, ' ', w, 32);
+	snprintf(word, sizeof(word), "%s", nw ? w[0] : "");
+	for (i = 0; i < nw; i++) {
+		char *t = w[i];
+
+		wl = strlen(t);
+		if (t[0] == '[' && wl > 1 && t[wl - 1] == ']') {
+			if (below(2))
+				continue;	/* an optional part left out */
+			t[wl - 1] = '\0';
+			t++;
+		}
+		eq = strchr(t, '=');
+		if (eq) {
+			char key[64];
+			const char *spec = eq + 1;
+
+			snprintf(key, sizeof(key), "%.*s", (int)(eq + 1 - t), t);
+			if (strstr(spec, "FLAG")) {
+				value_for(word, key, spec, val, sizeof(val));
+			} else {
+				one_of(spec, val, sizeof(val));
+				if (val[0] >= 'A' && val[0] <= 'Z')
+					value_for(word, key, val, val, sizeof(val));
+			}
+			n += sprintf(buf + n, "%s%s%s", n ? " " : "", key, val);
+		} else {
+			one_of(t, val, sizeof(val));
+			n += sprintf(buf + n, "%s%s", n ? " " : "", val);
+		}
+	}
+	buf[n] = '\0';
+	return n;
+}
+
+/* A valid command: resets (a boot of the shadow each) are rare. */
+static size_t valid_command(char *buf)
+{
+	unsigned int i, tries;
+	bool reset;
+
+	reset = !below(50);
+	for (tries = 0; tries < 64; tries++) {
+		i = below(nr_forms);
+		if ((!strncmp(forms[i], "reset", 5) &&
+		     (forms[i][5] == ' ' || !forms[i][5])) == reset)
+			break;
+	}
+	return instance(forms[i], buf);
+}
 
 static const char *const numbers[] = {
 	"0", "1", "-1", "-0", "+1", "18446744073709551615",
@@ -216,32 +453,13 @@ static const char *const numbers[] = {
 	"1,1", "0,0", "0,,1", ",", "7", "1|1",
 };
 
+/* odd words beside the grammar's own keys */
 static const char *const words[] = {
 	"bogus=1", "x", "=", "==", "size=", "=1", "all=1", "exact=1",
-	"nid=0", "order=0", "tag=", "tag=aaaaaaaaaaaaaaaa", "tag=a/b",
+	"tag=", "tag=aaaaaaaaaaaaaaaa", "tag=a/b",
 	"gfp=", "gfp=|", "gfp=kernel|kernel", "gfp=dma|dma32", "upto=",
-	"upto=memmapx", "max", "ms=1", "seed=1", "ops=1", "\t", "\n",
+	"upto=memmapx", "max", "\t", "\n",
 };
-
-/* Expands %L/%M of @t into @out. */
-static size_t expand(const char *t, char *out)
-{
-	size_t n = 0;
-
-	for (; *t; t++) {
-		if (t[0] == '%' && (t[1] == 'L' || t[1] == 'M')) {
-			const char *v = t[1] == 'L' ? memlo : memmid;
-
-			memcpy(out + n, v, strlen(v));
-			n += strlen(v);
-			t++;
-		} else {
-			out[n++] = *t;
-		}
-	}
-	out[n] = '\0';
-	return n;
-}
 
 /* One mutation of the words of a valid command; returns the length. */
 static size_t mutate(char *buf, size_t len)
@@ -285,10 +503,16 @@ static size_t mutate(char *buf, size_t len)
 			snprintf(repl, sizeof(repl), "%s", num);
 		w[k] = repl;
 		break;
-	case 5:		/* an odd word in */
+	case 5:		/* an odd word in, or a key of another command */
 		for (i = nw; i > k; i--)
 			w[i] = w[i - 1];
-		w[k] = (char *)words[below(sizeof(words) / sizeof(words[0]))];
+		if (nr_keys && below(2)) {
+			snprintf(repl, sizeof(repl), "%s%s", keys[below(nr_keys)],
+				 numbers[below(sizeof(numbers) / sizeof(numbers[0]))]);
+			w[k] = repl;
+		} else {
+			w[k] = (char *)words[below(sizeof(words) / sizeof(words[0]))];
+		}
 		nw++;
 		break;
 	case 6:		/* flip a byte */
@@ -348,8 +572,7 @@ static size_t generate(char *buf)
 			buf[i] = (char)(printable ? ' ' + below(95) : rnd());
 		return len;
 	}
-	/* resets (the first three) are rare: a boot of the shadow each */
-	len = expand(valid[below(50) ? 3 + below(NR_VALID - 3) : below(3)], buf);
+	len = valid_command(buf);
 	if (kind < 32) {	/* a NUL inside */
 		buf[below(len + 1)] = '\0';
 		return len + (below(2));
@@ -385,11 +608,44 @@ static bool short_values(const char *buf, size_t len, const char *key,
 	return true;
 }
 
+/* The first two words, as ctl splits them (blanks, tabs, newlines). */
+static void first_words(const char *buf, size_t len, char *w0, char *w1)
+{
+	size_t i = 0, n;
+	char *out[2] = { w0, w1 };
+	int k;
+
+	w0[0] = w1[0] = '\0';
+	for (k = 0; k < 2; k++) {
+		while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n'))
+			i++;
+		for (n = 0; i < len && n < 15 && buf[i] && buf[i] != ' ' &&
+		     buf[i] != '\t' && buf[i] != '\n'; i++)
+			out[k][n++] = buf[i];
+		out[k][n] = '\0';
+	}
+}
+
+/*
+ * Commands not written: those that would run long, and `mirror on`,
+ * after which the host's own allocations change the views between any
+ * two writes (a rejection would look like a change).
+ */
 static bool too_slow(const char *buf, size_t len)
 {
+	char w0[16], w1[16];
+
 	if (memmem(buf, len, "stress", 6) && !short_values(buf, len, "ms=", 2))
 		return true;
 	if (memmem(buf, len, "workload", 8) && !short_values(buf, len, "ops=", 3))
+		return true;
+	first_words(buf, len, w0, w1);
+	if (!memchr(buf, '\0', len) && !strcmp(w0, "mirror") && !strcmp(w1, "on"))
+		return true;
+	/* bench: loops= of 1..2 digits and batch= of 1, or it takes seconds */
+	if (memmem(buf, len, "bench", 5) &&
+	    (!memmem(buf, len, "loops=", 6) || !short_values(buf, len, "loops=", 2) ||
+	     !short_values(buf, len, "batch=", 1)))
 		return true;
 	return false;
 }
@@ -477,8 +733,14 @@ static void one_write(unsigned long nr)
 	}
 	for (p = buf; p < buf + len && (*p == ' ' || *p == '\t'); p++)
 		;
-	if (err == ENOMEM && !strncmp(p, "alloc", 5) && p + 5 <= buf + len) {
-		t = before;	/* keeps what it allocated: the new state */
+	/*
+	 * alloc keeps what it allocated; bench ran until one side had no
+	 * block (its attempts moved the counters, it keeps nothing): the
+	 * new state either way
+	 */
+	if (err == ENOMEM && ((!strncmp(p, "alloc", 5) && p + 5 <= buf + len) ||
+			      (!strncmp(p, "bench", 5) && p + 5 <= buf + len))) {
+		t = before;
 		before = after;
 		after = t;
 		return;
@@ -539,7 +801,9 @@ int main(int argc, char **argv)
 
 		snprintf(memlo, sizeof(memlo), "0x%llx", lo);
 		snprintf(memmid, sizeof(memmid), "0x%llx", lo + 0x800000);
+		pfnlo = lo >> 12;
 	}
+	grammar_load();
 	blen = read_file("buddyinfo", boot_buddy, sizeof(boot_buddy) - 1);
 	boot_buddy[blen] = '\0';
 	snapshot(&before);

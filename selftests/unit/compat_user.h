@@ -312,6 +312,16 @@ static inline int smm_ucpu_to_node(int cpu)
 #define smm_migrate_enable()	do { } while (0)
 
 /*
+ * The scheduling points of long ctl commands, counted; smm_ufatal_hook,
+ * when a test sets it, answers whether the writer "got a fatal signal"
+ * (the harness clears both before every test).
+ */
+extern unsigned long smm_uresched_count;
+extern bool (*smm_ufatal_hook)(void);
+#define smm_cond_resched()		((void)smm_uresched_count++)
+#define smm_fatal_signal_pending()	(smm_ufatal_hook && smm_ufatal_hook())
+
+/*
  * The host tests back "physical" addresses with one large sparse mapping
  * (see selftests/unit/harness.c): physical address pa lives at
  * smm_uarena + pa, so allocations are real, writable memory there too.

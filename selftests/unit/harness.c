@@ -24,6 +24,9 @@ int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
 struct smm_trace_log smm_trace;
 bool smm_trace_on = true;
 void (*smm_ulock_hook)(struct smm_spinlock *l);
+/* long commands' scheduling points and fatal signals (compat_user.h) */
+unsigned long smm_uresched_count;
+bool (*smm_ufatal_hook)(void);
 
 #define SMM_MAX_TESTS	1024
 
@@ -266,6 +269,8 @@ static bool run_one(struct smm_test *t)
 
 	memset(&smm_trace, 0, sizeof(smm_trace));
 	smm_ulock_hook = NULL;
+	smm_uresched_count = 0;
+	smm_ufatal_hook = NULL;
 	/* a test (or a replayed log) may place CPUs on nodes: not the next */
 	for (cpu = 0; cpu < SMM_UMAX_CPUS; cpu++)
 		smm_ucpu_node[cpu] = -1;

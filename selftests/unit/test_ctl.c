@@ -10,6 +10,7 @@
 #include "harness.h"
 #include "shadowmm/ctl.h"
 #include "shadowmm/vmstat.h"
+#include "../tools/smm-ctl-grammar.h"
 
 
 /*
@@ -864,6 +865,52 @@ TEST(ctl_help_every_line_is_a_command)
 	}
 	ASSERT_EQ(ARRAY_SIZE(ctl_forms), nlines);
 	ASSERT_FALSE(ctl_unknown("help"));
+}
+
+/*
+ * smm-fuzz-ctl's fallback grammar (selftests/tools/smm-ctl-grammar.h) is
+ * what the module prints, line for line: every form of every command of
+ * src/ctl.c's table, and nothing the table does not have.
+ */
+TEST(ctl_fuzz_fallback_grammar_is_the_tables)
+{
+	static char text[sizeof(grammar.buf)];
+	char *line, *save;
+	bool seen[SMM_CTL_FALLBACK_LINES] = { false };
+	unsigned int nlines = 0;
+	size_t i;
+
+	grammar_take();
+	memcpy(text, grammar.buf, grammar.len + 1);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		nlines++;
+		for (i = 0; i < SMM_CTL_FALLBACK_LINES; i++)
+			if (!strcmp(line, smm_ctl_fallback_grammar[i]))
+				break;
+		/* a line of the module's grammar the fallback lacks */
+		ASSERT_STREQ(line, i < SMM_CTL_FALLBACK_LINES ?
+			     smm_ctl_fallback_grammar[i] : "(not in smm-ctl-grammar.h)");
+		seen[i] = true;
+	}
+	/* ... and a fallback line the module does not print */
+	for (i = 0; i < SMM_CTL_FALLBACK_LINES; i++)
+		ASSERT_STREQ(smm_ctl_fallback_grammar[i],
+			     seen[i] ? smm_ctl_fallback_grammar[i] :
+			     "(not in the module's grammar)");
+	ASSERT_EQ(SMM_CTL_FALLBACK_LINES, nlines);
+	/* every command word of the table has its forms there */
+	for (i = 0; i < ARRAY_SIZE(ctl_words); i++) {
+		size_t j, n = strlen(ctl_words[i]);
+
+		for (j = 0; j < SMM_CTL_FALLBACK_LINES; j++)
+			if (!strncmp(smm_ctl_fallback_grammar[j], ctl_words[i], n) &&
+			    (smm_ctl_fallback_grammar[j][n] == ' ' ||
+			     !smm_ctl_fallback_grammar[j][n]))
+				break;
+		ASSERT_STREQ(ctl_words[i], j < SMM_CTL_FALLBACK_LINES ?
+			     ctl_words[i] : "(no fallback line)");
+	}
 }
 
 /* A machine with the buddy allocator and something held, to look at. */

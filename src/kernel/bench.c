@@ -88,7 +88,7 @@ static int bench_host(struct smm_bench_work *w, unsigned int loops, u64 *ns)
 fail:
 	while (i--)
 		__free_pages(w->host[i], a->order);
-	pr_info("bench: the host had no order-%u block for allocation %u of the batch\n",
+	pr_info("ctl: bench: the host had no order-%u block for allocation %u of the batch\n",
 		a->order, i + 1);
 	return -ENOMEM;
 }
@@ -117,7 +117,7 @@ static int bench_shadow(struct smm_bench_work *w, unsigned int loops, u64 *ns)
 fail:
 	while (i--)
 		smm_free_pages(m, w->shadow[i], a->order);
-	pr_info("bench: the shadow had no order-%u block for allocation %u of the batch\n",
+	pr_info("ctl: bench: the shadow had no order-%u block for allocation %u of the batch\n",
 		a->order, i + 1);
 	return -ENOMEM;
 }

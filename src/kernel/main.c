@@ -79,6 +79,10 @@ static unsigned int rmqueue_trace_size = 256;
 module_param(rmqueue_trace_size, uint, 0444);
 MODULE_PARM_DESC(rmqueue_trace_size, "Entries in the debugfs rmqueue_trace ring, 0..65536 (default 256; 0: off)");
 
+static unsigned int held_max = SMM_HELD_MAX_DEFAULT;
+module_param(held_max, uint, 0444);
+MODULE_PARM_DESC(held_max, "Records ctl may make the shadow hold, pages and slab objects together, 1..16777216 (default 262144); an allocation past it fails with ENOMEM");
+
 static unsigned int nodes;
 module_param(nodes, uint, 0444);
 MODULE_PARM_DESC(nodes, "Fake shadow nodes, 1..16, cut from the region in address order like numa=fake=N (default 0: the real nodes)");
@@ -196,6 +200,12 @@ static int smm_parse_stage2_params(struct smm_boot_config *cfg)
 		return -EINVAL;
 	}
 	cfg->rmqueue_trace_size = rmqueue_trace_size;
+	if (!held_max || held_max > SMM_HELD_MAX_LIMIT) {
+		pr_err("invalid held_max=%u: expected 1..%lu\n", held_max,
+		       SMM_HELD_MAX_LIMIT);
+		return -EINVAL;
+	}
+	cfg->held_max = held_max;
 	cfg->verify = verify;
 	return 0;
 }

@@ -15,6 +15,9 @@ int smm_unode;
 int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
 /* the host tests' race hook (compat_user.h): none here */
 void (*smm_ulock_hook)(struct smm_spinlock *l);
+/* long commands' scheduling points and fatal signals (compat_user.h) */
+unsigned long smm_uresched_count;
+bool (*smm_ufatal_hook)(void);
 
 /* The core's tracepoints: nothing to record here, as if unattached. */
 bool smm_trace_on;
