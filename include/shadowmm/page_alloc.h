@@ -173,6 +173,8 @@ bool smm_zone_watermark_ok(struct smm_zone *z, unsigned int order,
 
 /* memmap lookups; smm_pfn_to_page() is NULL outside every node's map. */
 struct smm_page *smm_pfn_to_page(struct smm_machine *m, unsigned long pfn);
+/* Entries of the memory map, holes and rounding included (as walked). */
+unsigned long smm_memmap_pages(const struct smm_machine *m);
 unsigned long smm_page_to_pfn(struct smm_machine *m,
 			      const struct smm_page *page);
 struct smm_zone *smm_page_zone(struct smm_machine *m,

@@ -333,8 +333,9 @@ static int __init shadowmm_init(void)
 		m->nr_nodes, m->memblock.memory.cnt, m->memblock.reserved.cnt);
 	/* make bench's init figure (under -icount shift=0, instructions) */
 	pages = smm_region_bytes(&m->region) >> PAGE_SHIFT;
-	pr_info("boot: %llu pages in %llu ns, %llu ns a page\n",
-		(unsigned long long)pages, boot_ns, div64_u64(boot_ns, pages));
+	pr_info("boot: %llu pages (memory map %lu) in %llu ns, %llu ns a page\n",
+		(unsigned long long)pages, smm_memmap_pages(m), boot_ns,
+		div64_u64(boot_ns, pages));
 	return 0;
 
 release:

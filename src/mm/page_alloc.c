@@ -249,6 +249,27 @@ void *smm_page_address(struct smm_machine *m, const struct smm_page *page)
 	return smm_phys_to_virt(PFN_PHYS(smm_page_to_pfn(m, page)));
 }
 
+unsigned long smm_memmap_pages(const struct smm_machine *m)
+{
+	const struct smm_sparse *sp = &m->sparse;
+	unsigned long nr, pages = 0;
+	int i;
+
+	if (sp->mem_section) {
+		for (nr = 0; nr < sp->nr_sections; nr++)
+			if (smm_valid_section(&sp->mem_section[nr]))
+				pages += smm_pages_per_section(sp);
+		return pages;
+	}
+	for (i = 0; i < m->nr_nodes; i++) {
+		const struct smm_pglist_data *pgdat = &m->node_data[m->node_ids[i]];
+
+		if (pgdat->node_mem_map)
+			pages += pgdat->memmap_end_pfn - pgdat->memmap_start_pfn;
+	}
+	return pages;
+}
+
 void smm_walk_memmap(struct smm_machine *m, smm_memmap_page_fn fn,
 		     void *arg)
 {
