@@ -134,11 +134,11 @@ for n in "${names[@]}"; do
 	fi
 done
 
-echo "[mutate] copying src, include and selftests/unit to $work"
+echo "[mutate] copying src, include, selftests/unit and selftests/tools to $work"
 rm -rf "$work"
 mkdir -p "$work/selftests"
 cp -a src include "$work/"
-cp -a selftests/unit "$work/selftests/"
+cp -a selftests/unit selftests/tools "$work/selftests/"
 rm -rf "$work/selftests/unit/build"
 unit=$work/selftests/unit
 bin=$unit/build/unit_tests
