@@ -110,6 +110,30 @@ mutant move-freepages-zone-start $pa \
 	'if (false)' \
 	pa_steal_stops_at_zone_start_mid_pageblock
 
+# free_unref_page() / rmqueue_pcplist(): a held pcp is only trylocked
+mutant pcp-free-trylock $pa \
+	'if (!smm_spin_trylock(&pcp->lock)) {' \
+	'if (!smm_spin_trylock(&pcp->lock) && false) {' \
+	pa_pcp_held_goes_to_the_buddy
+mutant pcp-alloc-trylock $pa \
+	$'if (!smm_spin_trylock(&pcp->lock))\n\t\treturn NULL;' \
+	$'if (!smm_spin_trylock(&pcp->lock) && false)\n\t\treturn NULL;' \
+	pa_pcp_held_goes_to_the_buddy
+
+# held.c: free pfn= and tag= walk one hash chain, in allocation order
+mutant held-tag-chain-lifo src/held.c \
+	'list_add_tail(&h->by_tag, ' \
+	'list_add(&h->by_tag, ' \
+	held_free_tag_frees_in_allocation_order
+mutant held-free-pfn-walks-all src/held.c \
+	$'\tif (pfn) {\n\t\t*freed = held_free_pfn(m, *pfn, tag);' \
+	$'\tif (pfn && tag) {\n\t\t*freed = held_free_pfn(m, *pfn, tag);' \
+	held_free_pfn_walks_one_chain
+mutant held-max-off-by-one src/held.c \
+	'if (smm_held_count(m) < smm_held_max(m))' \
+	'if (smm_held_count(m) <= smm_held_max(m))' \
+	held_max_refuses_the_allocation_past_it
+
 [ -z "${MUTANTS:-}" ] || read -r -a names <<<"$MUTANTS"
 
 passed=0

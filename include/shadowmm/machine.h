@@ -132,6 +132,13 @@ struct smm_machine {
 	/* Allocations made through ctl, until freed or reset (held.c). */
 	struct list_head held;
 	unsigned long nr_held;
+	/*
+	 * The same records hashed by pfn and by tag (SMM_HELD_HASH buckets
+	 * each, allocated with the first record): `free pfn=` and `free
+	 * tag=` walk one chain, not every record.
+	 */
+	struct list_head *held_by_pfn;
+	struct list_head *held_by_tag;
 	/* A stress or bench run is going on: reset and memblock commands wait. */
 	bool busy;
 
@@ -157,6 +164,8 @@ struct smm_machine {
 /* One allocation held through ctl: what debugfs `allocations` lists. */
 struct smm_held {
 	struct list_head list;
+	struct list_head by_pfn;	/* m->held_by_pfn[held_pfn_hash()] */
+	struct list_head by_tag;	/* m->held_by_tag[held_tag_hash()] */
 	char tag[SMM_TAG_LEN];
 	unsigned long pfn;
 	unsigned int order;

@@ -182,6 +182,111 @@ TEST(held_free_all_stops_on_fatal_signal)
 	ASSERT_BUDDYINFO_AS_BOOTED();
 }
 
+/* ---- free by pfn and by tag: one hash chain, in allocation order ------- */
+
+/* The pfn of the @i'th record (0: the oldest) held under @tag. */
+static unsigned long held_pfn(const char *tag, unsigned int i)
+{
+	struct smm_held *h;
+
+	list_for_each_entry(h, &m->held, list)
+		if (!strcmp(h->tag, tag) && !i--)
+			return h->pfn;
+	ASSERT_TRUE(false);
+	return 0;
+}
+
+TEST(held_free_pfn_walks_one_chain)
+{
+	char cmd[64];
+	unsigned long pfn;
+
+	machine(SZ_32M, false);
+	buddyinfo(&boot_bi);
+	ASSERT_EQ(0, ctl("alloc order=0 count=3000 tag=a"));
+	ASSERT_EQ(0, ctl("alloc order=3 tag=b"));
+	/*
+	 * A walk of every record would poll for a signal at the 1024th:
+	 * the newest record freed by pfn with a kill pending from the first
+	 * poll on shows that no such walk took place.
+	 */
+	pfn = held_pfn("b", 0);
+	snprintf(cmd, sizeof(cmd), "free pfn=0x%lx", pfn + 1);
+	ASSERT_EQ(-EINVAL, ctl(cmd));	/* not where a record starts */
+	kill_at(1);
+	snprintf(cmd, sizeof(cmd), "free pfn=0x%lx", pfn);
+	ASSERT_EQ(0, ctl(cmd));
+	ASSERT_EQ(0, polls);
+	ASSERT_EQ(3000, m->nr_held);
+	ASSERT_EQ(-EINVAL, ctl(cmd));	/* freed once */
+	snprintf(cmd, sizeof(cmd), "free pfn=0x%lx", held_pfn("a", 2999));
+	ASSERT_EQ(0, ctl(cmd));
+	ASSERT_EQ(2999, m->nr_held);
+	smm_ufatal_hook = NULL;
+	ASSERT_EQ(0, ctl("free all"));
+	ASSERT_CHECK();
+	ASSERT_BUDDYINFO_AS_BOOTED();
+}
+
+TEST(held_free_tag_walks_its_chain)
+{
+	machine(SZ_32M, false);
+	buddyinfo(&boot_bi);
+	ASSERT_EQ(0, ctl("alloc order=0 count=3000 tag=a"));
+	ASSERT_EQ(0, ctl("alloc order=0 count=2 tag=b"));
+	kill_at(1);
+	ASSERT_EQ(0, ctl("free tag=b"));
+	ASSERT_EQ(3000, m->nr_held);
+	ASSERT_EQ(-EINVAL, ctl("free tag=b"));
+	smm_ufatal_hook = NULL;
+	ASSERT_EQ(0, ctl("free tag=a"));
+	ASSERT_EQ(0, m->nr_held);
+	ASSERT_CHECK();
+	ASSERT_BUDDYINFO_AS_BOOTED();
+}
+
+static struct smm_capture order_a, order_b;
+
+/* a and b interleaved, a freed (by @by_pfn or by tag), then 40 allocated */
+static void free_a_then_alloc(bool by_pfn, struct smm_capture *after)
+{
+	unsigned int i;
+	char cmd[64];
+
+	machine(SZ_32M, false);
+	for (i = 0; i < 40; i++) {
+		ASSERT_EQ(0, ctl(i % 3 ? "alloc order=0 tag=a" :
+					 "alloc order=0 tag=b"));
+	}
+	if (by_pfn) {
+		/* the oldest a first, as free all walks them */
+		for (i = 0; i < 26; i++) {
+			snprintf(cmd, sizeof(cmd), "free pfn=0x%lx",
+				 held_pfn("a", 0));
+			ASSERT_EQ(0, ctl(cmd));
+		}
+	} else {
+		ASSERT_EQ(0, ctl("free tag=a"));
+	}
+	ASSERT_EQ(14, m->nr_held);
+	ASSERT_EQ(0, ctl("alloc order=0 count=40 tag=c"));
+	memset(after, 0, sizeof(*after));
+	smm_show_allocations(m, smm_capture_emit, after);
+}
+
+/*
+ * The pcp lists are LIFO: the pages a later allocation gets, in order,
+ * say the order the frees went in. free tag= must free in allocation
+ * order, as a walk of the whole list did.
+ */
+TEST(held_free_tag_frees_in_allocation_order)
+{
+	free_a_then_alloc(true, &order_a);
+	free_a_then_alloc(false, &order_b);
+	ASSERT_STREQ(order_a.buf, order_b.buf);
+	ASSERT_EQ(54, order_b.lines);
+}
+
 TEST(held_kmalloc_and_kfree_stop_on_fatal_signal)
 {
 	machine(SZ_32M, true);
