@@ -129,6 +129,7 @@ guest_cmd() {
 	for s in $(for z in $INIT_SIZES; do for _ in $(seq "$INIT_REPS"); do echo "$z"; done; done); do
 		printf 'insmod /lib/shadowmm/shadowmm.ko size=%s || exit 1; ' "$s"
 		printf 'dmesg | sed -n "s/.*shadowmm: boot: \\([0-9]*\\) pages (memory map \\([0-9]*\\)) in \\([0-9]*\\) ns.*/SMM-INIT size=%s pages=\\1 memmap=\\2 ns=\\3/p" | tail -n 1; ' "$s"
+		printf 'dmesg | sed -n "s/.*shadowmm: metadata: \\([0-9.]*\\) bytes a page: memory map \\([0-9]*\\), pageblock bits \\([0-9]*\\), section table \\([0-9]*\\) bytes for \\([0-9]*\\) pages$/SMM-META size=%s per_page=\\1 memmap_bytes=\\2 usemap_bytes=\\3 section_bytes=\\4 pages=\\5/p" | tail -n 1; ' "$s"
 		printf 'rmmod shadowmm || exit 1; '
 	done
 	printf 'echo SMM-BENCH-DONE\n'
@@ -156,6 +157,7 @@ run_lane() {
 	[ "$rc" -eq 0 ] || log "lane $lane: the guest exited with $rc (see $logf)"
 	tr -d '\r' <"$logf" | sed -n "s/^SMM-BENCH \(order=.*\)/$lane \1/p" >>"$out/bench.lines"
 	tr -d '\r' <"$logf" | sed -n "s/^SMM-INIT \(size=.*\)/$lane \1/p" >>"$out/bench.init"
+	tr -d '\r' <"$logf" | sed -n "s/^SMM-META \(size=.*\)/$lane \1/p" >>"$out/bench.meta"
 	n=$(grep -c "^$lane " "$out/bench.lines" || true)
 	if [ "$rc" -ne 0 ] || [ "$n" -ne "${#SHAPES[@]}" ]; then
 		log "lane $lane: $n of ${#SHAPES[@]} results (see $logf)"
@@ -172,6 +174,7 @@ run_lane() {
 mkdir -p "$out"
 : >"$out/bench.lines"
 : >"$out/bench.init"
+: >"$out/bench.meta"
 t0=$(date +%s)
 failed=0
 for lane in ${lanes//,/ }; do
@@ -219,6 +222,19 @@ END {
 	}
 }' "$out/bench.init"
 
+# Metadata: the per-page tables (the memory map, holes included; the
+# pageblock bits; SPARSEMEM's section table) over the region's pages, a
+# size each (the same on every lane and load: the first is shown).
+printf '\n%-8s %8s %10s %12s %14s %14s\n' metadata pages "bytes/page" "memory map" \
+	"pageblock bits" "section table"
+awk '{
+	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+	if (v["size"] in seen) next
+	seen[v["size"]] = 1
+	printf "%-8s %8s %10s %12s %14s %14s\n", v["size"], v["pages"], v["per_page"],
+	       v["memmap_bytes"], v["usemap_bytes"], v["section_bytes"]
+}' "$out/bench.meta"
+
 # build/bench.json: [{"lane": "...", "shape": "...", "params": "...",
 # "key": number or [numbers], ...}, ...]
 names="" params=""
@@ -258,8 +274,20 @@ awk '
 		}
 		printf "}"
 	}
-	END { print "\n  ]\n}" }' "$out/bench.init" >>"$out/bench.json"
-rm -f "$out/bench.lines" "$out/bench.init"
+	END { print "\n  ]," }' "$out/bench.init" >>"$out/bench.json"
+awk '
+	BEGIN { printf "  \"metadata\": [" }
+	{
+		printf "%s\n    {\"lane\": \"%s\"", (NR > 1 ? "," : ""), $1
+		for (i = 2; i <= NF; i++) {
+			split($i, kv, "=")
+			printf ", \"%s\": %s", kv[1],
+			       kv[1] == "size" ? "\"" kv[2] "\"" : kv[2]
+		}
+		printf "}"
+	}
+	END { print "\n  ]\n}" }' "$out/bench.meta" >>"$out/bench.json"
+rm -f "$out/bench.lines" "$out/bench.init" "$out/bench.meta"
 log "build/bench.json written; ratios are shadow/host (below 1: the shadow is faster)"
 log "total $(($(date +%s) - t0))s"
 exit "$failed"

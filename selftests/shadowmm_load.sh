@@ -225,8 +225,10 @@ check_backend() {
 	# then one line a present section with its own map
 	sparse=0
 	grep -q '^model sparsemem ' "$SMM_DEBUGFS/memmap" && sparse=1
+	mapbytes=0
 	while read -r what nid _ _ _ _ _ _ _ map _ sz _ size _ base; do
 		[ "$what" = node ] || continue
+		[ $sparse = 0 ] && mapbytes=$((mapbytes + size))
 		[ $sparse = 1 ] && [ "$size" -eq 0 ] && continue
 		s=$(dec "${map%-*}"); e=$(dec "${map#*-}")
 		if { [ $sparse = 0 ] && [ "$size" -ne $(((e - s) * sz)) ]; } ||
@@ -237,6 +239,7 @@ check_backend() {
 	done <"$SMM_DEBUGFS/memmap"
 	while read -r what nr _ range _ _ _ base _ size; do
 		[ "$what" = section ] || continue
+		mapbytes=$((mapbytes + size))
 		s=$(dec "${range%-*}"); e=$(dec "${range#*-}")
 		if [ "$size" -ne $(((e - s) * 64)) ] ||
 		   ! reserved_covers "$(dec "$base")" $(($(dec "$base") + size - 1)); then
@@ -246,7 +249,14 @@ check_backend() {
 	done <"$SMM_DEBUGFS/memmap"
 	nnodes=$(grep -c '^node ' "$SMM_DEBUGFS/memmap")
 	[ "$nnodes" -ge 1 ] || ok=0
-	result $ok "$be: $nnodes memory map(s) reserved, sized pages x struct size"
+	# insmod's metadata line (make bench's figure) counts the same maps
+	logged=$(dmesg | sed -n 's/.*shadowmm: metadata: .* bytes a page: memory map \([0-9]*\), .*/\1/p' |
+		tail -n 1)
+	if [ "${logged:-none}" != "$mapbytes" ]; then
+		echo "# insmod's metadata line: memory map ${logged:-no line}, the memmap view's maps: $mapbytes bytes"
+		ok=0
+	fi
+	result $ok "$be: $nnodes memory map(s) reserved, sized pages x struct size ($mapbytes bytes, as the metadata line says)"
 
 	ok=1
 	while read -r name range _ size; do

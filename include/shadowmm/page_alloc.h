@@ -175,6 +175,14 @@ bool smm_zone_watermark_ok(struct smm_zone *z, unsigned int order,
 struct smm_page *smm_pfn_to_page(struct smm_machine *m, unsigned long pfn);
 /* Entries of the memory map, holes and rounding included (as walked). */
 unsigned long smm_memmap_pages(const struct smm_machine *m);
+/* Bytes of the per-page tables: smm_metadata_bytes(). */
+struct smm_metadata {
+	unsigned long memmap;	/* the memory map, holes included */
+	unsigned long usemap;	/* every zone's pageblock bits */
+	unsigned long sections;	/* SPARSEMEM's section table (0: FLATMEM) */
+};
+
+void smm_metadata_bytes(struct smm_machine *m, struct smm_metadata *md);
 unsigned long smm_page_to_pfn(struct smm_machine *m,
 			      const struct smm_page *page);
 struct smm_zone *smm_page_zone(struct smm_machine *m,

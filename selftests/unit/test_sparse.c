@@ -235,6 +235,40 @@ TEST(sparse_holes_between_sections_unbacked)
 	done();
 }
 
+/*
+ * make bench's metadata figure, on the machine of the test above: FLATMEM
+ * pays 64 bytes for every pfn the map spans (the 32M hole too, rounded
+ * out to MAX_ORDER blocks), SPARSEMEM for the present sections only plus
+ * its section table; both the same pageblock bits: the scaled layout's
+ * four zones over the 96M span, 6M, 30M, 36M and 24M, are 3, 15, 18 and
+ * 12 pageblocks of 4 bits, each zone's rounded up to a long: 8 + 8 + 16
+ * + 8 = 40 bytes.
+ */
+TEST(sparse_metadata_bytes_count_every_table)
+{
+	struct smm_metadata md;
+
+	fresh(SMM_MEMORY_MODEL_FLATMEM, 0);
+	smm_test_add_chunk(m, SZ_1G, SZ_32M, 0);
+	smm_test_add_chunk(m, SZ_1G + SZ_64M, SZ_32M, 0);
+	ASSERT_EQ(0, boot());
+	smm_metadata_bytes(m, &md);
+	ASSERT_EQ((SZ_64M + SZ_32M) / PAGE_SIZE * 64, md.memmap);
+	ASSERT_EQ(m->node_data[0].memmap_size, md.memmap);
+	ASSERT_EQ(40, md.usemap);
+	ASSERT_EQ(0, md.sections);
+
+	fresh(SMM_MEMORY_MODEL_SPARSEMEM, SZ_16M);
+	smm_test_add_chunk(m, SZ_1G, SZ_32M, 0);
+	smm_test_add_chunk(m, SZ_1G + SZ_64M, SZ_32M, 0);
+	ASSERT_EQ(0, boot());
+	smm_metadata_bytes(m, &md);
+	ASSERT_EQ(SZ_64M / PAGE_SIZE * 64, md.memmap);
+	ASSERT_EQ(40, md.usemap);
+	ASSERT_EQ(6 * sizeof(struct smm_mem_section), md.sections);
+	done();
+}
+
 /* Two nodes in one 64M section: one map, each page its own node's. */
 TEST(sparse_section_shared_by_two_nodes)
 {

@@ -287,6 +287,21 @@ static int smm_parse_params(struct smm_machine *m, int *backend, u64 *bytes)
 	return ret;
 }
 
+/* make bench's metadata figure: the per-page tables over the region's pages */
+static void smm_log_metadata(struct smm_machine *m, u64 pages)
+{
+	struct smm_metadata md;
+	u64 total, whole;
+	u32 frac;
+
+	smm_metadata_bytes(m, &md);
+	total = (u64)md.memmap + md.usemap + md.sections;
+	/* 4 decimals: the pageblock bits are 1/1024 byte a page */
+	whole = div_u64_rem(div64_u64(total * 10000, pages), 10000, &frac);
+	pr_info("metadata: %llu.%04u bytes a page: memory map %lu, pageblock bits %lu, section table %lu bytes for %llu pages\n",
+		whole, frac, md.memmap, md.usemap, md.sections, pages);
+}
+
 static int __init shadowmm_init(void)
 {
 	struct smm_machine *m;
@@ -336,6 +351,7 @@ static int __init shadowmm_init(void)
 	pr_info("boot: %llu pages (memory map %lu) in %llu ns, %llu ns a page\n",
 		(unsigned long long)pages, smm_memmap_pages(m), boot_ns,
 		div64_u64(boot_ns, pages));
+	smm_log_metadata(m, pages);
 	return 0;
 
 release:

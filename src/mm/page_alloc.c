@@ -270,6 +270,25 @@ unsigned long smm_memmap_pages(const struct smm_machine *m)
 	return pages;
 }
 
+/*
+ * The shadow's tables that grow with its memory, as the kernel's do
+ * with RAM: the memory map (struct smm_page, 64 bytes, as struct page),
+ * each zone's pageblock bits, and under SPARSEMEM the section table.
+ * Per-zone and per-cpu structures do not grow with it and are left out.
+ */
+void smm_metadata_bytes(struct smm_machine *m, struct smm_metadata *md)
+{
+	struct smm_zone *zone;
+
+	md->memmap = smm_memmap_pages(m) * sizeof(struct smm_page);
+	md->usemap = 0;
+	for_each_smm_zone(m, zone)
+		if (zone->pageblock_flags)
+			md->usemap += smm_usemap_size(zone->zone_start_pfn,
+						      zone->spanned_pages);
+	md->sections = m->sparse.nr_sections * sizeof(*m->sparse.mem_section);
+}
+
 void smm_walk_memmap(struct smm_machine *m, smm_memmap_page_fn fn,
 		     void *arg)
 {
