@@ -10,6 +10,9 @@
 #    running (its first alloc_pages event in trace_pipe) returns at
 #    once: dmesg says where it stopped, the module still allocates and
 #    frees, check OK;
+#  - `stress ms=60000` and a bench of 31 repetitions of a million loops,
+#    killed once running, stop their threads and return: dmesg says so,
+#    bench records nothing, buddyinfo as before;
 #  - a killed `alloc count=` keeps what it got, held and listed
 #    (allocations = its dmesg count);
 #  - `free all` + `drain` give back the boot buddyinfo exactly.
@@ -24,7 +27,7 @@ smm_require_module
 smm_unload
 # slab=0: buddyinfo is compared exactly, and no slab keeps a page
 smm_load slab=0 || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
-ktap_set_plan 6
+ktap_set_plan 8
 
 boot=$(smm_buddyinfo_drained)
 OPS=1000000
@@ -50,21 +53,23 @@ else
 fi
 
 # --- the same one killed on the way -------------------------------------------
-# The kill is sent once the workload is seen running, not after a
+# The kill is sent once the command is seen running, not after a
 # fraction of the full run's time (under a loaded TCG host starting sh
 # alone can take longer than that): the shadowmm alloc_pages event is on,
-# and the first line in trace_pipe is the workload's first allocation.
-# With the event on the run takes ~4x longer, the kill lands well before
+# and the first line in trace_pipe is the command's first allocation.
+# With the event on a run takes ~4x longer, the kill lands well before
 # its end.
 TR=/sys/kernel/tracing
-smm_dmesg_mark "workload killed"
-if [ ! -w "$TR/events/shadowmm/alloc_pages/enable" ]; then
-	ktap_test_skip "no tracefs at $TR: the kill could not wait for the run to start"
-else
+HAVE_TR=0
+[ -w "$TR/events/shadowmm/alloc_pages/enable" ] && HAVE_TR=1
+
+# kill_once_running CMD: sets seen (yes/no), krc (the writer's exit
+# status) and killed (seconds from the write to its end)
+kill_once_running() {
 	echo 0 >"$TR/events/enable"
 	echo >"$TR/trace"
 	echo 1 >"$TR/events/shadowmm/alloc_pages/enable"
-	sh -c "echo 'workload seed=1 ops=$OPS' >$SMM_DEBUGFS/ctl" &
+	sh -c "echo '$1' >$SMM_DEBUGFS/ctl" &
 	wpid=$!
 	t0=$(now)
 	# bounded: a writer that allocates nothing never writes a line
@@ -75,9 +80,20 @@ else
 	killed=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
 	echo 0 >"$TR/events/shadowmm/alloc_pages/enable"
 	echo >"$TR/trace"
-	stop=$(dmesg | sed -n '/shadowmm-selftest: workload killed$/,$p' |
-		sed -n "s/.*shadowmm: ctl: workload: stopped by a fatal signal after \([0-9]*\) of $OPS ops$/\1/p" |
-		tail -n 1)
+}
+
+# the dmesg lines since mark $1 matching sed expression $2 (-n, p), last
+since_mark() {
+	dmesg | sed -n "/shadowmm-selftest: $1\$/,\$p" | sed -n "$2" | tail -n 1
+}
+
+smm_dmesg_mark "workload killed"
+if [ $HAVE_TR = 0 ]; then
+	ktap_test_skip "no tracefs at $TR: the kill could not wait for the run to start"
+else
+	kill_once_running "workload seed=1 ops=$OPS"
+	stop=$(since_mark "workload killed" \
+		"s/.*shadowmm: ctl: workload: stopped by a fatal signal after \([0-9]*\) of $OPS ops$/\1/p")
 	# the killed writer exits with 137 (128 + SIGKILL), the workload
 	# stopped at a scheduling point before its end
 	if [ "$seen" = yes ] && [ "$krc" = 137 ] && [ -n "$stop" ] &&
@@ -85,6 +101,44 @@ else
 		ktap_test_pass "workload killed once running returned in $killed s (full run $full s), stopped at op $stop of $OPS"
 	else
 		ktap_test_fail "killed workload: first event seen: $seen, exit $krc after $killed s (full run $full s), stopped at '${stop:-no line}'"
+		dmesg | tail -n 3 | sed 's/^/# /'
+	fi
+fi
+
+# --- stress and bench writers are killable too ---------------------------------
+# stress ms=60000 runs its threads for a minute; bench with the largest
+# reps and loops for minutes: killed once running, each stops its worker
+# threads at their next step (stress) or repetition (bench), gives back
+# what they held and returns.
+smm_dmesg_mark "stress killed"
+if [ $HAVE_TR = 0 ]; then
+	ktap_test_skip "no tracefs at $TR: the kill could not wait for the run to start"
+else
+	kill_once_running "stress ms=60000 seed=3"
+	line=$(since_mark "stress killed" \
+		's/.*shadowmm: \(stress: [0-9]* thread(s), 60000 ms, stopped by a fatal signal\)$/\1/p')
+	if [ "$seen" = yes ] && [ "$krc" = 137 ] && [ -n "$line" ] && smm_check_ok &&
+	   [ "$(smm_buddyinfo_drained)" = "$boot" ]; then
+		ktap_test_pass "stress ms=60000 killed once running returned in $killed s: '$line', buddyinfo as before"
+	else
+		ktap_test_fail "killed stress: first event seen: $seen, exit $krc after $killed s, '${line:-no stopped line}'"
+		dmesg | tail -n 3 | sed 's/^/# /'
+	fi
+fi
+
+smm_dmesg_mark "bench killed"
+if [ $HAVE_TR = 0 ]; then
+	ktap_test_skip "no tracefs at $TR: the kill could not wait for the run to start"
+else
+	kill_once_running "bench order=0 reps=31 loops=1000000"
+	reps=$(since_mark "bench killed" \
+		's/.*shadowmm: ctl: bench: stopped by a fatal signal after \([0-9]*\) of 31 repetitions, nothing recorded$/\1/p')
+	if [ "$seen" = yes ] && [ "$krc" = 137 ] && [ -n "$reps" ] &&
+	   [ "$reps" -lt 31 ] && ! grep -q "loops=1000000" "$SMM_DEBUGFS/bench" &&
+	   smm_check_ok && [ "$(smm_buddyinfo_drained)" = "$boot" ]; then
+		ktap_test_pass "bench reps=31 loops=1000000 killed once running returned in $killed s after $reps repetitions, nothing recorded, buddyinfo as before"
+	else
+		ktap_test_fail "killed bench: first event seen: $seen, exit $krc after $killed s, stopped after '${reps:-no line}' repetitions"
 		dmesg | tail -n 3 | sed 's/^/# /'
 	fi
 fi

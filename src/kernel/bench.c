@@ -62,6 +62,8 @@ struct smm_bench_work {
 	u64 host_total[SMM_BENCH_MAX_REPS];
 	u64 shadow_total[SMM_BENCH_MAX_REPS];
 	int ret;
+	unsigned int reps_done;
+	bool stop;		/* the writer got a fatal signal */
 	struct completion done;
 };
 
@@ -134,6 +136,11 @@ static int bench_thread(void *data)
 	if (!ret)
 		ret = bench_shadow(w, 1, &warm);
 	for (i = 0; i < reps && !ret; i++) {
+		w->reps_done = i;
+		if (READ_ONCE(w->stop)) {
+			ret = -EINTR;
+			break;
+		}
 		cond_resched();
 		ret = bench_host(w, loops, &w->host_total[i]);
 		cond_resched();
@@ -265,10 +272,11 @@ int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 	}
 	kthread_bind(t, a->cpu);
 	wake_up_process(t);
-	/* woken now and then: a long run is not a hung task */
-	while (!wait_for_completion_timeout(&w->done, 10 * HZ))
-		;
+	smm_wait_worker(&w->done, &w->stop);
 	ret = w->ret;
+	if (ret == -EINTR)
+		pr_info("ctl: bench: stopped by a fatal signal after %u of %u repetitions, nothing recorded\n",
+			w->reps_done, a->reps);
 	if (ret)
 		goto out;
 

@@ -41,6 +41,7 @@ struct smm_stress_worker {
 	struct smm_machine *m;
 	struct smm_stress_pool *pool;
 	unsigned long deadline;
+	bool *stop;		/* the writer got a fatal signal: end now */
 	u32 rnd;
 	unsigned long allocs, frees, fails;
 	unsigned long kmallocs, kfrees, kfails, kbad;
@@ -133,7 +134,7 @@ static int stress_thread(void *data)
 	unsigned int i, order;
 	struct smm_page *page;
 
-	while (time_before(jiffies, w->deadline)) {
+	while (time_before(jiffies, w->deadline) && !READ_ONCE(*w->stop)) {
 		if (w->pool && stress_rand(w) % 2) {
 			stress_slab_step(w);
 			cond_resched();
@@ -169,6 +170,23 @@ static int stress_thread(void *data)
 	kthread_complete_and_exit(&w->done, 0);
 }
 
+bool smm_wait_worker(struct completion *done, bool *stop)
+{
+	bool killed = false;
+	long left;
+
+	for (;;) {
+		left = killed ? wait_for_completion_timeout(done, 10 * HZ) :
+			wait_for_completion_killable_timeout(done, 10 * HZ);
+		if (left > 0)
+			return killed;
+		if (left < 0) {
+			killed = true;
+			WRITE_ONCE(*stop, true);
+		}
+	}
+}
+
 /*
  * Runs without smm_lock (so debugfs stays readable meanwhile); the caller
  * has set m->busy, which keeps reset away, and the open ctl file keeps the
@@ -181,6 +199,7 @@ int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed)
 	struct task_struct *t;
 	unsigned long deadline = jiffies + msecs_to_jiffies(ms);
 	unsigned int cpu, n = 0, i;
+	bool stop = false;
 	int ret = 0;
 
 	w = kcalloc(nr_cpu_ids, sizeof(*w), GFP_KERNEL);
@@ -197,6 +216,7 @@ int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed)
 		w[cpu].m = m;
 		w[cpu].pool = pool;
 		w[cpu].deadline = deadline;
+		w[cpu].stop = &stop;
 		w[cpu].rnd = (seed ?: 1) + cpu * 0x9e3779b9;
 		init_completion(&w[cpu].done);
 		t = kthread_create_on_node(stress_thread, &w[cpu],
@@ -213,7 +233,8 @@ int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed)
 	for (i = 0; i < nr_cpu_ids; i++) {
 		if (!w[i].m)
 			continue;
-		wait_for_completion(&w[i].done);
+		if (smm_wait_worker(&w[i].done, &stop))
+			ret = -EINTR;
 		pr_info("stress: cpu %u: %lu allocations, %lu frees, %lu failed\n",
 			i, w[i].allocs, w[i].frees, w[i].fails);
 	}
@@ -242,7 +263,8 @@ int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed)
 			kmallocs, kfrees, kfails, kbad);
 		kfree(pool);
 	}
-	pr_info("stress: %u thread(s), %u ms\n", n, ms);
+	pr_info("stress: %u thread(s), %u ms%s\n", n, ms,
+		ret == -EINTR ? ", stopped by a fatal signal" : "");
 	kfree(w);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #ifndef _SHADOWMM_KERNEL_MODULE_H
 #define _SHADOWMM_KERNEL_MODULE_H
 
+#include <linux/completion.h>
 #include <linux/mutex.h>
 #include "shadowmm/machine.h"
 #include "shadowmm/mirror.h"
@@ -24,10 +25,26 @@ int smm_region_acquire(struct smm_region *r, int backend,
 		       unsigned long pages_per_node);
 void smm_region_release(struct smm_region *r);
 
-/* ctl `stress` (src/kernel/stress.c): runs without smm_lock, m->busy set. */
+/*
+ * ctl `stress` (src/kernel/stress.c): runs without smm_lock, m->busy set;
+ * a fatal signal to the writer stops its threads at their next step,
+ * -EINTR (what they did is logged and given back as at the end).
+ */
 int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed);
 
-/* ctl `bench` (src/kernel/bench.c): likewise; its results, smm_lock held. */
+/*
+ * The writer of stress or bench waiting for a worker thread: woken every
+ * 10 s (a long run is not a hung task) and by a fatal signal, which sets
+ * *@stop for the worker to see; it still waits for the worker to end (it
+ * uses the machine and its caller's memory). True if a signal came.
+ */
+bool smm_wait_worker(struct completion *done, bool *stop);
+
+/*
+ * ctl `bench` (src/kernel/bench.c): likewise (a fatal signal stops it
+ * after the repetition going on, nothing recorded); its results,
+ * smm_lock held.
+ */
 struct smm_bench_args;
 int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a);
 void smm_bench_show(smm_emit_fn emit, void *ctx);
