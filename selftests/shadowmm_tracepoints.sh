@@ -63,6 +63,8 @@ mm_page_free|page=$PAGE pfn=0x[0-9a-f]* order=[0-9]*\$"
 # the events, and the GFP_KERNEL page's mm_page_alloc and mm_page_free
 ktap_set_plan "$(($(echo "$EVENTS" | wc -l) + 2))"
 
+# tracing_on is put back as found at the end: later tests read trace_pipe
+was_on=$(cat "$TR/tracing_on")
 echo 0 >"$TR/tracing_on"
 echo >"$TR/trace"
 echo 16384 >"$TR/buffer_size_kb"
@@ -80,6 +82,8 @@ smm_ctl drain
 echo 0 >"$TR/tracing_on"
 echo 0 >"$TR/events/shadowmm/enable"
 cat "$TR/trace" >/tmp/smm-trace.$$
+echo >"$TR/trace"
+echo "$was_on" >"$TR/tracing_on"
 
 while IFS='|' read -r ev pat; do
 	n=$(grep -c " $ev: " /tmp/smm-trace.$$)

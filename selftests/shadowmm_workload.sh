@@ -66,9 +66,12 @@ HAVE_TR=0
 # kill_once_running CMD: sets seen (yes/no), krc (the writer's exit
 # status) and killed (seconds from the write to its end)
 kill_once_running() {
+	# tracing_on as an earlier test may have left it: on for the wait
+	was_on=$(cat "$TR/tracing_on")
 	echo 0 >"$TR/events/enable"
 	echo >"$TR/trace"
 	echo 1 >"$TR/events/shadowmm/alloc_pages/enable"
+	echo 1 >"$TR/tracing_on"
 	sh -c "echo '$1' >$SMM_DEBUGFS/ctl" &
 	wpid=$!
 	t0=$(now)
@@ -79,6 +82,7 @@ kill_once_running() {
 	krc=$?
 	killed=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
 	echo 0 >"$TR/events/shadowmm/alloc_pages/enable"
+	echo "$was_on" >"$TR/tracing_on"
 	echo >"$TR/trace"
 }
 
