@@ -55,6 +55,99 @@ static const struct file_operations smm_view_fops = {
 	.release = single_release,
 };
 
+/*
+ * A list view's reader, between two reads: the record next to print, at
+ * index pos, valid while the lists' generation is still gen. A reader
+ * reading on from there costs a step a record; after a change (ctl
+ * allocated or freed meanwhile) it walks to index pos from the head, as
+ * the kernel's /proc lists do: each read consistent, not the whole file.
+ */
+struct smm_list_cursor {
+	const struct smm_dbg_view *view;
+	struct list_head *next;
+	loff_t pos;
+	unsigned long gen;
+	bool valid;
+};
+
+static void *smm_list_start(struct seq_file *sf, loff_t *pos)
+{
+	struct smm_list_cursor *c = sf->private;
+	struct list_head *head, *p;
+	loff_t i;
+
+	mutex_lock(&smm_lock);
+	if (!smm_machine || !smm_machine->booted)
+		return NULL;
+	head = c->view->list(smm_machine);
+	if (c->valid && c->gen == smm_machine->held_gen && c->pos == *pos) {
+		p = c->next;
+	} else {
+		for (p = head->next, i = 0; p != head && i < *pos; i++) {
+			p = p->next;
+			if (!((i + 1) % 1024))
+				cond_resched();
+		}
+	}
+	c->pos = *pos;
+	return p == head ? NULL : p;
+}
+
+static void *smm_list_next(struct seq_file *sf, void *v, loff_t *pos)
+{
+	struct smm_list_cursor *c = sf->private;
+	struct list_head *p = ((struct list_head *)v)->next;
+
+	c->pos = ++*pos;
+	return p == c->view->list(smm_machine) ? NULL : p;
+}
+
+static void smm_list_stop(struct seq_file *sf, void *v)
+{
+	struct smm_list_cursor *c = sf->private;
+
+	if (smm_machine && smm_machine->booted) {
+		c->next = v ? v : c->view->list(smm_machine);
+		c->gen = smm_machine->held_gen;
+		c->valid = true;
+	}
+	mutex_unlock(&smm_lock);
+}
+
+static int smm_list_show(struct seq_file *sf, void *v)
+{
+	struct smm_list_cursor *c = sf->private;
+
+	c->view->show_one(sf, smm_machine, v);
+	return 0;
+}
+
+static const struct seq_operations smm_list_seq_ops = {
+	.start = smm_list_start,
+	.next = smm_list_next,
+	.stop = smm_list_stop,
+	.show = smm_list_show,
+};
+
+static int smm_list_open(struct inode *inode, struct file *file)
+{
+	struct smm_list_cursor *c;
+
+	c = __seq_open_private(file, &smm_list_seq_ops, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	c->view = inode->i_private;
+	return 0;
+}
+
+static const struct file_operations smm_list_fops = {
+	.owner = THIS_MODULE,
+	.open = smm_list_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
 /* "memblock/memory": the directory part is created on first use. */
 static void smm_create_view(const struct smm_dbg_view *view)
 {
@@ -72,7 +165,8 @@ static void smm_create_view(const struct smm_dbg_view *view)
 			dput(parent);
 	}
 	debugfs_create_file(slash ? slash + 1 : view->path, 0400, parent,
-			    (void *)view, &smm_view_fops);
+			    (void *)view,
+			    view->list ? &smm_list_fops : &smm_view_fops);
 }
 
 /* node<N>/numastat: the node id is the file's private data. */

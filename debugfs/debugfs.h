@@ -12,6 +12,15 @@
 struct smm_dbg_view {
 	const char *path;	/* relative to the shadowmm directory */
 	void (*show)(struct seq_file *sf, struct smm_machine *m);
+	/*
+	 * A view of one line a record of a list, unbounded (what ctl holds):
+	 * streamed a record at a time (seq_file iteration, smm_lock held
+	 * from start to stop of each read), not printed whole into one
+	 * buffer. @show is then NULL.
+	 */
+	struct list_head *(*list)(struct smm_machine *m);
+	void (*show_one)(struct seq_file *sf, struct smm_machine *m,
+			 const struct list_head *pos);
 };
 
 /* printf-style sink for the portable printers, writing into a seq_file. */

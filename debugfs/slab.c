@@ -23,14 +23,15 @@ static void show_slabinfo(struct seq_file *sf, struct smm_machine *m)
 	smm_show_slabinfo(m, smm_seq_emit, sf);
 }
 
-static void show_slab_objects(struct seq_file *sf, struct smm_machine *m)
+static void show_held_object(struct seq_file *sf, struct smm_machine *m,
+			     const struct list_head *pos)
 {
-	smm_show_held_objects(m, smm_seq_emit, sf);
+	smm_show_held_object(m, pos, smm_seq_emit, sf);
 }
 
 const struct smm_dbg_view smm_slab_views[] = {
 	{ "slabinfo", show_slabinfo },
-	{ "slab_objects", show_slab_objects },
+	{ "slab_objects", .list = smm_held_objects, .show_one = show_held_object },
 	{ }
 };
 

@@ -25,11 +25,16 @@ SMM_VMSTAT_VIEW(alloc_hist)
 SMM_VMSTAT_VIEW(unusable_index)
 SMM_VMSTAT_VIEW(extfrag_index)
 SMM_VMSTAT_VIEW(rmqueue_trace)
-SMM_VMSTAT_VIEW(allocations)
 SMM_VMSTAT_VIEW(held)
 SMM_VMSTAT_VIEW(events)
 SMM_VMSTAT_VIEW(zonelists)
 SMM_VMSTAT_VIEW(zonelist_fallback)
+
+static void show_held_page(struct seq_file *sf, struct smm_machine *m,
+			   const struct list_head *pos)
+{
+	smm_show_held_page(pos, smm_seq_emit, sf);
+}
 
 static void show_check(struct seq_file *sf, struct smm_machine *m)
 {
@@ -47,7 +52,7 @@ const struct smm_dbg_view smm_vmstat_views[] = {
 	{ "extfrag/unusable_index", show_unusable_index },
 	{ "extfrag/extfrag_index", show_extfrag_index },
 	{ "rmqueue_trace", show_rmqueue_trace },
-	{ "allocations", show_allocations },
+	{ "allocations", .list = smm_held_pages, .show_one = show_held_page },
 	{ "held", show_held },
 	{ "events", show_events },
 	{ "zonelists", show_zonelists },

@@ -110,6 +110,7 @@ static int held_record(struct smm_machine *m, struct smm_page *page,
 	list_add_tail(&h->by_pfn, &m->held_by_pfn[held_pfn_hash(h->pfn)]);
 	list_add_tail(&h->by_tag, &m->held_by_tag[held_tag_hash(h->tag)]);
 	m->nr_held++;
+	m->held_gen++;
 	return 0;
 }
 
@@ -122,6 +123,7 @@ static void held_release(struct smm_machine *m, struct smm_held *h)
 	list_del(&h->by_tag);
 	kfree(h);
 	m->nr_held--;
+	m->held_gen++;
 }
 
 /*
@@ -235,18 +237,31 @@ void smm_held_forget(struct smm_machine *m)
 			smm_cond_resched();
 	}
 	m->nr_held = 0;
+	m->held_gen++;
 	kvfree(m->held_by_pfn);
 	m->held_by_pfn = NULL;
 	m->held_by_tag = NULL;
 }
 
+struct list_head *smm_held_pages(struct smm_machine *m)
+{
+	return held_list(m);
+}
+
 /* One allocation a line: "tag T pfn 0xP order O node N zone Z migratetype M". */
+void smm_show_held_page(const struct list_head *pos, smm_log_fn emit, void *ctx)
+{
+	const struct smm_held *h = list_entry(pos, struct smm_held, list);
+
+	emit(ctx, "tag %s pfn 0x%lx order %u node %d zone %s migratetype %s\n",
+	     h->tag, h->pfn, h->order, h->nid, smm_zone_names[h->zone],
+	     smm_migratetype_names[h->migratetype]);
+}
+
 void smm_show_allocations(struct smm_machine *m, smm_log_fn emit, void *ctx)
 {
-	struct smm_held *h;
+	struct list_head *pos;
 
-	list_for_each_entry(h, held_list(m), list)
-		emit(ctx, "tag %s pfn 0x%lx order %u node %d zone %s migratetype %s\n",
-		     h->tag, h->pfn, h->order, h->nid, smm_zone_names[h->zone],
-		     smm_migratetype_names[h->migratetype]);
+	list_for_each(pos, held_list(m))
+		smm_show_held_page(pos, emit, ctx);
 }

@@ -70,6 +70,7 @@ static void smm_held_record(struct smm_machine *m, struct smm_held_obj *h,
 	smm_held_fill(h);
 	list_add_tail(&h->list, held_objs(m));
 	m->nr_held_objs++;
+	m->held_gen++;
 }
 
 int smm_held_slab_alloc(struct smm_machine *m, struct smm_kmem_cache *cache,
@@ -155,6 +156,7 @@ int smm_held_slab_free(struct smm_machine *m, const char *tag, bool kmalloc,
 		list_del(&h->list);
 		kfree(h);
 		m->nr_held_objs--;
+		m->held_gen++;
 		n++;
 	}
 	*freed = n;
@@ -184,23 +186,34 @@ void smm_held_slab_forget(struct smm_machine *m)
 			smm_cond_resched();
 	}
 	m->nr_held_objs = 0;
+	m->held_gen++;
+}
+
+struct list_head *smm_held_objects(struct smm_machine *m)
+{
+	return held_objs(m);
 }
 
 /* "tag T cache C size S node N pfn 0xP offset O intact 0|1", one a line */
+void smm_show_held_object(struct smm_machine *m, const struct list_head *pos,
+			  smm_log_fn emit, void *ctx)
+{
+	struct smm_held_obj *h = list_entry(pos, struct smm_held_obj, list);
+	phys_addr_t pa = smm_virt_to_phys(h->obj);
+	struct smm_slab *slab = smm_virt_to_slab(m, h->obj);
+
+	emit(ctx, "tag %s cache %s size %zu node %d pfn 0x%lx offset %lu intact %d\n",
+	     h->tag, slab ? slab->slab_cache->name : "kmalloc_large",
+	     h->size, h->nid, (unsigned long)PHYS_PFN(pa),
+	     (unsigned long)(pa & (PAGE_SIZE - 1)), smm_held_intact(h));
+}
+
 void smm_show_held_objects(struct smm_machine *m, smm_log_fn emit, void *ctx)
 {
-	struct smm_held_obj *h;
+	struct list_head *pos;
 
-	list_for_each_entry(h, held_objs(m), list) {
-		phys_addr_t pa = smm_virt_to_phys(h->obj);
-		struct smm_slab *slab = smm_virt_to_slab(m, h->obj);
-
-		emit(ctx, "tag %s cache %s size %zu node %d pfn 0x%lx offset %lu intact %d\n",
-		     h->tag, slab ? slab->slab_cache->name : "kmalloc_large",
-		     h->size, h->nid, (unsigned long)PHYS_PFN(pa),
-		     (unsigned long)(pa & (PAGE_SIZE - 1)),
-		     smm_held_intact(h));
-	}
+	list_for_each(pos, held_objs(m))
+		smm_show_held_object(m, pos, emit, ctx);
 }
 
 /*

@@ -139,6 +139,12 @@ struct smm_machine {
 	 */
 	struct list_head *held_by_pfn;
 	struct list_head *held_by_tag;
+	/*
+	 * Bumped by every change of the held pages and objects lists: a
+	 * debugfs reader streaming one resumes where it stopped only if
+	 * nothing changed meanwhile (else it walks from the head again).
+	 */
+	unsigned long held_gen;
 	/* A stress or bench run is going on: reset and memblock commands wait. */
 	bool busy;
 
@@ -264,6 +270,10 @@ int smm_held_free(struct smm_machine *m, const char *tag,
 /* Forget every record without freeing (the buddy is being rebuilt). */
 void smm_held_forget(struct smm_machine *m);
 void smm_show_allocations(struct smm_machine *m, smm_log_fn emit, void *ctx);
+/* The records of `allocations`, and one of them (linked by its list). */
+struct list_head *smm_held_pages(struct smm_machine *m);
+void smm_show_held_page(const struct list_head *pos, smm_log_fn emit,
+			void *ctx);
 
 /*
  * held_slab.c: objects allocated through ctl (`cache alloc`, `kmalloc`).
@@ -292,5 +302,9 @@ void smm_held_slab_forget(struct smm_machine *m);
 /* check: the held objects against the slabs; returns the violations. */
 int smm_held_slab_check(struct smm_machine *m, smm_emit_fn emit, void *ctx);
 void smm_show_held_objects(struct smm_machine *m, smm_log_fn emit, void *ctx);
+/* The records of `slab_objects`, and one of them (linked by its list). */
+struct list_head *smm_held_objects(struct smm_machine *m);
+void smm_show_held_object(struct smm_machine *m, const struct list_head *pos,
+			  smm_log_fn emit, void *ctx);
 
 #endif /* _SHADOWMM_MACHINE_H */

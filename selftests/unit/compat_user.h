@@ -215,6 +215,8 @@ static inline bool list_empty(const struct list_head *h)
 #define list_last_entry(h, type, member) list_entry((h)->prev, type, member)
 #define list_first_entry_or_null(h, type, member) \
 	(list_empty(h) ? NULL : list_first_entry(h, type, member))
+#define list_for_each(pos, h)						\
+	for (pos = (h)->next; pos != (h); pos = pos->next)
 #define list_for_each_safe(pos, n, h)					\
 	for (pos = (h)->next, n = pos->next; pos != (h); pos = n, n = pos->next)
 #define list_for_each_entry(pos, h, member)				\
