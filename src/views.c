@@ -338,64 +338,68 @@ void smm_show_zonelist_fallback(struct smm_machine *m, smm_emit_fn emit,
  *	seq 7 pfn 0x8a00 nid 0 zone DMA32 order 0 current_order 3 migratetype Movable pcp 0
  *
  * Each CPU keeps its own last `size` records (head % size is its next
- * slot); seq orders them machine-wide. Each CPU's part is copied under its
- * lock, one CPU after the other, so allocations go on meanwhile (a record
- * a CPU writes after its part was copied is not shown); the copies are
- * merged by seq and the newest `size` printed.
+ * slot); seq orders them machine-wide. The writers take no lock (see
+ * smm_rmqueue_ring_write()), so each slot is copied on its own and kept
+ * when its seq is the same, and not busy, before and after the copy: a
+ * slot being rewritten meanwhile is left out (its old record is being
+ * replaced by a newer one anyway), as is a record written after its slot
+ * was copied. The copies are sorted by seq and the newest `size` of the
+ * machine printed.
  */
+static bool smm_rmqueue_slot_copy(const struct smm_rmqueue_rec *slot,
+				  struct smm_rmqueue_rec *dst)
+{
+	u64 seq = READ_ONCE(slot->seq);
+
+	if (seq == SMM_RMQUEUE_BUSY)
+		return false;
+	smm_smp_rmb();
+	*dst = *slot;
+	smm_smp_rmb();
+	dst->seq = seq;
+	return READ_ONCE(slot->seq) == seq;
+}
+
+static int smm_rmqueue_rec_cmp(const void *a, const void *b)
+{
+	const struct smm_rmqueue_rec *x = a, *y = b;
+
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
 void smm_show_rmqueue_trace(struct smm_machine *m, smm_emit_fn emit,
 			    void *ctx)
 {
 	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
-	unsigned int size = ring->size, cpu, *pos, *len;
+	unsigned int size = ring->size, cpu;
 	struct smm_rmqueue_rec *buf;
-	unsigned long flags;
+	size_t n = 0, i;
 	u64 newest = 0;
 
 	if (smm_no_buddy(m) || !size || !ring->cpus)
 		return;
 	buf = kvcalloc((size_t)m->nr_cpus * size, sizeof(*buf), GFP_KERNEL);
-	pos = kcalloc(m->nr_cpus, sizeof(*pos), GFP_KERNEL);
-	len = kcalloc(m->nr_cpus, sizeof(*len), GFP_KERNEL);
-	if (!buf || !pos || !len) {
+	if (!buf) {
 		emit(ctx, "error: out of memory\n");
-		goto out;
+		return;
 	}
 
 	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
-		struct smm_rmqueue_cpu_ring *cr = &ring->cpus[cpu];
-		struct smm_rmqueue_rec *dst = &buf[(size_t)cpu * size];
-		u64 i, first;
+		const struct smm_rmqueue_cpu_ring *cr = &ring->cpus[cpu];
+		u64 head = READ_ONCE(cr->head), j;
 
-		smm_spin_lock_irqsave(&cr->lock, flags);
-		first = cr->head > size ? cr->head - size : 0;
-		for (i = first; i < cr->head; i++)
-			dst[i - first] = cr->recs[i % size];
-		len[cpu] = cr->head - first;
-		smm_spin_unlock_irqrestore(&cr->lock, flags);
-		if (len[cpu] && dst[len[cpu] - 1].seq + 1 > newest)
-			newest = dst[len[cpu] - 1].seq + 1;
+		smm_smp_rmb();
+		for (j = head > size ? head - size : 0; j < head; j++)
+			if (smm_rmqueue_slot_copy(&cr->recs[j % size], &buf[n]))
+				n++;
 	}
+	smm_sort(buf, n, sizeof(*buf), smm_rmqueue_rec_cmp);
+	if (n)
+		newest = buf[n - 1].seq + 1;
 
-	/* merge: each CPU's copy is in seq order already */
-	for (;;) {
-		const struct smm_rmqueue_rec *r = NULL;
-		unsigned int best = 0;
+	for (i = 0; i < n; i++) {
+		const struct smm_rmqueue_rec *r = &buf[i];
 
-		for (cpu = 0; cpu < m->nr_cpus; cpu++) {
-			const struct smm_rmqueue_rec *c;
-
-			if (pos[cpu] == len[cpu])
-				continue;
-			c = &buf[(size_t)cpu * size + pos[cpu]];
-			if (!r || c->seq < r->seq) {
-				r = c;
-				best = cpu;
-			}
-		}
-		if (!r)
-			break;
-		pos[best]++;
 		/* only the newest `size` of the machine */
 		if (newest > size && r->seq < newest - size)
 			continue;
@@ -405,8 +409,5 @@ void smm_show_rmqueue_trace(struct smm_machine *m, smm_emit_fn emit,
 		     smm_zid_name(r->zone), r->order, r->current_order,
 		     smm_mt_name(r->migratetype), r->pcp ? 1 : 0);
 	}
-out:
-	kfree(len);
-	kfree(pos);
 	kvfree(buf);
 }

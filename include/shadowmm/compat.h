@@ -29,6 +29,9 @@
 #include <linux/atomic.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
+#include <linux/irqflags.h>
+#include <linux/sort.h>
+#include <asm/barrier.h>
 
 #define SMM_PHYS_ADDR_MAX	PHYS_ADDR_MAX
 
@@ -62,6 +65,21 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 /* The pcp lock on the fast paths, as v6.1's pcp_spin_trylock() */
 #define smm_spin_trylock(l)			spin_trylock(l)
 #define smm_spin_unlock(l)			spin_unlock(l)
+
+/*
+ * A per-CPU record written without a lock (the rmqueue ring): the
+ * writer's interrupts off, and barriers between the record and its
+ * sequence word, which a reader on another CPU checks around its copy.
+ */
+#define smm_local_irq_save(flags)	local_irq_save(flags)
+#define smm_local_irq_restore(flags)	local_irq_restore(flags)
+/* orders a record's fields against its sequence word, writer side */
+#define smm_smp_wmb()			smp_wmb()
+/* and reader side: the sequence word, the copy, the sequence word again */
+#define smm_smp_rmb()			smp_rmb()
+
+/* sort() of lib/sort.c */
+#define smm_sort(base, num, size, cmp)	sort(base, num, size, cmp, NULL)
 
 /* Machine-wide sequences and once-only flags, without a lock. */
 #define smm_atomic64_t			atomic64_t

@@ -203,6 +203,11 @@ struct smm_pglist_data {
 	struct smm_page *node_mem_map;
 	unsigned long memmap_start_pfn;
 	unsigned long memmap_end_pfn;
+	/*
+	 * Where the map lives; with FLATMEM memmap_size is exactly the map of
+	 * [memmap_start_pfn, memmap_end_pfn), 0 for a node without one
+	 * (smm_page_in_memmap() bounds a page by it).
+	 */
 	phys_addr_t memmap_base;
 	phys_addr_t memmap_size;
 	/*

@@ -103,12 +103,15 @@ struct smm_rmqueue_rec {
 };
 
 /*
- * One CPU's part of the rmqueue ring: only that CPU writes it (pinned,
- * under its own lock, uncontended), a reader copies it under the same
- * lock. Each on cache lines of its own.
+ * One CPU's part of the rmqueue ring: only that CPU writes it, with its
+ * interrupts off and no lock; a reader copies it slot by slot, keeping a
+ * slot whose seq is the same, and not SMM_RMQUEUE_BUSY, before and after
+ * (smm_rmqueue_ring_write() in mm/page_alloc.c). Each on cache lines of
+ * its own.
  */
+#define SMM_RMQUEUE_BUSY	(~0ULL)
+
 struct smm_rmqueue_cpu_ring {
-	smm_spinlock_t lock;
 	u64 head;		/* records this CPU wrote: the next goes to head % size */
 	struct smm_rmqueue_rec *recs;
 } ____cacheline_aligned_in_smp;

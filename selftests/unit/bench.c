@@ -47,7 +47,7 @@ static struct smm_machine *bench_machine(phys_addr_t size, int nodes,
 }
 
 /* What callgrind counts: everything this function runs. */
-__attribute__((noinline))
+noinline
 static int smm_bench_run(struct smm_machine *m, const char *shape,
 			 unsigned long n)
 {

@@ -56,7 +56,11 @@ typedef uint64_t phys_addr_t;
 
 #define __always_unused		__attribute__((unused))
 #define __maybe_unused		__attribute__((unused))
-#define noinline_for_stack	__attribute__((noinline))
+#define noinline_for_stack	noinline
+#define noinline		__attribute__((__noinline__))
+#ifndef __always_inline	/* glibc's <sys/cdefs.h> may have it */
+#define __always_inline		inline __attribute__((always_inline))
+#endif
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
@@ -278,6 +282,19 @@ extern void (*smm_ulock_hook)(struct smm_spinlock *l);
 #define __acquire(x)		((void)0)
 #define __release(x)		((void)0)
 #define smm_spin_unlock(l)	pthread_mutex_unlock(&(l)->m)
+
+/*
+ * The rmqueue ring's lock-free writer: no interrupts here; the barriers
+ * are real (the threaded tests read while others write). Threads that
+ * share one CPU slot (nr_cpus smaller than their CPU ids) may tear each
+ * other's records there, as they may race on the slot's counters.
+ */
+#define smm_local_irq_save(flags)	((flags) = 0)
+#define smm_local_irq_restore(flags)	((void)(flags))
+#define smm_smp_wmb()			__atomic_thread_fence(__ATOMIC_RELEASE)
+#define smm_smp_rmb()			__atomic_thread_fence(__ATOMIC_ACQUIRE)
+
+#define smm_sort(base, num, size, cmp)	qsort(base, num, size, cmp)
 
 typedef struct {
 	long long counter;

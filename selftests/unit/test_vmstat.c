@@ -93,6 +93,7 @@ static void add_node(int nid, unsigned long start, unsigned long nr)
 	pgdat->node_mem_map = maps[nid] + (start - mstart);
 	pgdat->memmap_start_pfn = mstart;
 	pgdat->memmap_end_pfn = mend;
+	pgdat->memmap_size = (mend - mstart) * sizeof(struct smm_page);
 	for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
 		struct smm_zone *z = &pgdat->node_zones[zid];
 
@@ -915,11 +916,9 @@ static void ring_init(unsigned int size)
 	m->rmqueue_ring.size = size;
 	m->rmqueue_ring.cpus = calloc(m->nr_cpus,
 				      sizeof(*m->rmqueue_ring.cpus));
-	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
-		smm_spin_lock_init(&m->rmqueue_ring.cpus[cpu].lock);
+	for (cpu = 0; cpu < m->nr_cpus; cpu++)
 		m->rmqueue_ring.cpus[cpu].recs =
 			calloc(size, sizeof(struct smm_rmqueue_rec));
-	}
 }
 
 TEST(rmqueue_trace_before_wrap)
@@ -979,6 +978,26 @@ TEST(rmqueue_trace_merges_the_cpus)
 		ring_push_cpu(on[i], 0x3000 + i, 0, 0, SMM_MIGRATE_MOVABLE,
 			      on[i]);
 	ASSERT_EQ(5, m->rmqueue_ring.cpus[0].head);
+	ASSERT_STREQ(expected, show(smm_show_rmqueue_trace));
+}
+
+TEST(rmqueue_trace_leaves_out_a_slot_being_written)
+{
+	/*
+	 * The writer takes no lock: a slot whose seq says busy is halfway
+	 * through a new record, so neither its old record nor the new one
+	 * is shown, and the order of the rest is kept.
+	 */
+	static const char expected[] =
+		"seq 0 pfn 0x1000" NZO "0 current_order 0 migratetype Movable pcp 1\n"
+		"seq 2 pfn 0x1002" NZO "0 current_order 0 migratetype Movable pcp 1\n";
+	unsigned int i;
+
+	std_machine();
+	ring_init(4);
+	for (i = 0; i < 3; i++)
+		ring_push(0x1000 + i, 0, 0, SMM_MIGRATE_MOVABLE, true);
+	m->rmqueue_ring.cpus[0].recs[1].seq = SMM_RMQUEUE_BUSY;
 	ASSERT_STREQ(expected, show(smm_show_rmqueue_trace));
 }
 

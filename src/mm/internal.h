@@ -85,6 +85,22 @@ static inline struct smm_pglist_data *smm_pgdat(struct smm_machine *m, int nid)
 }
 
 /*
+ * smm_page_to_pfn() inline, for the allocator's own paths. FLATMEM:
+ * through the node id in page->flags (the shadow's maps are per node);
+ * SPARSEMEM: through the section number there, as the kernel's.
+ */
+static inline unsigned long smm__page_to_pfn(struct smm_machine *m,
+					     const struct smm_page *page)
+{
+	const struct smm_pglist_data *pgdat;
+
+	if (unlikely(m->sparse.mem_section))
+		return smm_sparse_page_to_pfn(&m->sparse, page);
+	pgdat = smm_pgdat(m, smm_page_nid(page));
+	return pgdat->memmap_start_pfn + (page - smm_pgdat_map(pgdat));
+}
+
+/*
  * for_each_online_pgdat() and for_each_zone(): the nodes with memory and
  * all their zones, populated or not. As with memblock's walks the index
  * lives in the loop and each step is one call.
@@ -160,8 +176,39 @@ static inline unsigned int smm_pindex_to_order(unsigned int pindex)
  * list entry about to be followed)? Its pfn in *@pfn when it is and @pfn
  * is not NULL.
  */
-bool smm_page_in_memmap(struct smm_machine *m, const struct smm_page *page,
-			unsigned long *pfn);
+static inline bool smm_page_in_memmap(struct smm_machine *m,
+				      const struct smm_page *page,
+				      unsigned long *pfn)
+{
+	uintptr_t p = (uintptr_t)page;
+	int i;
+
+	if (unlikely(m->sparse.mem_section))
+		return smm_sparse_page_in_memmap(&m->sparse, page, pfn);
+	/*
+	 * FLATMEM's memmap_size is the whole map's, [memmap_start_pfn,
+	 * memmap_end_pfn), and 0 for a node without one: one unsigned
+	 * compare of the offset is the range check.
+	 */
+	for (i = 0; i < m->nr_nodes; i++) {
+		const struct smm_pglist_data *pgdat =
+			smm_pgdat(m, m->node_ids[i]);
+		uintptr_t map = (uintptr_t)pgdat->node_mem_map -
+				(pgdat->node_start_pfn -
+				 pgdat->memmap_start_pfn) *
+				sizeof(struct smm_page);
+		uintptr_t off = p - map;
+
+		if (off >= pgdat->memmap_size ||
+		    off % sizeof(struct smm_page))
+			continue;
+		if (pfn)
+			*pfn = pgdat->memmap_start_pfn +
+			       off / sizeof(struct smm_page);
+		return true;
+	}
+	return false;
+}
 
 /* ---- what the views share (mm/vmstat.c, src/views.c, src/check.c) ---- */
 

@@ -466,7 +466,6 @@ static int smm_rmqueue_ring_init(struct smm_machine *m)
 	for (cpu = 0; cpu < m->nr_cpus; cpu++) {
 		struct smm_rmqueue_cpu_ring *cr = &ring->cpus[cpu];
 
-		smm_spin_lock_init(&cr->lock);
 		cr->recs = kvcalloc(size, sizeof(*cr->recs), GFP_KERNEL);
 		if (!cr->recs)
 			return -ENOMEM;	/* smm_page_alloc_teardown() frees */

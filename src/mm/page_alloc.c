@@ -24,11 +24,13 @@
  * its own lock, taken with the CPU pinned (smm_get_cpu()): the fast paths
  * only trylock it, with interrupts on, and go to the buddy lists when it
  * is held (a drain, a check, or the mirror's probe in an interrupt of
- * this CPU's own fast path), so no interrupt needs to be off for it; the
- * lock of that CPU's part of the rmqueue ring is innermost. The order is
- * pcp lock -> zone->lock -> ring lock. The machine-wide verify sequence
- * is an atomic, the once-only reports are atomic exchanges. The per-cpu
- * event counters of a CPU are only written by that CPU, pinned.
+ * this CPU's own fast path), so no interrupt needs to be off for it. The
+ * order is pcp lock -> zone->lock. That CPU's part of the rmqueue ring
+ * takes no lock: its CPU writes it with interrupts off, innermost, and
+ * readers check each slot's sequence word around their copy. The
+ * machine-wide ring and verify sequences are atomics, the once-only
+ * reports are atomic exchanges. The per-cpu event counters of a CPU are
+ * only written by that CPU, pinned.
  *
  * Where the shadow departs from v6.1 a comment says so, at the place it
  * does.
@@ -93,26 +95,55 @@ void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum)
 }
 
 /*
- * One block taken off a list: the rmqueue tracepoint and, when the ring
- * is on, a record in this CPU's part of it (no machine-wide lock: the
- * sequence is an atomic, the slot this CPU's own). With both off nothing
- * is computed, not even the pfn.
+ * The rmqueue ring's writer: the record goes in place into this CPU's
+ * part, which only this CPU writes. Interrupts are off meanwhile (the
+ * mirror's probe may allocate from an interrupt on this CPU) and no lock
+ * is taken: the slot's seq is SMM_RMQUEUE_BUSY while its fields change,
+ * and a reader keeps a slot only when seq reads the same, and not busy,
+ * before and after its copy (smm_show_rmqueue_trace()). seq orders the
+ * records machine-wide: an atomic, not a lock.
  */
-static void smm_record_rmqueue(struct smm_machine *m,
-			       const struct smm_vm_events *ev,
-			       struct smm_zone *zone, struct smm_page *page,
-			       unsigned int order, unsigned int current_order,
-			       int migratetype, bool pcp)
+static __always_inline u64 smm_rmqueue_ring_write(struct smm_machine *m,
+						  unsigned int slot,
+						  const struct smm_zone *zone,
+						  unsigned long pfn,
+						  unsigned int order,
+						  unsigned int current_order,
+						  int migratetype, bool pcp)
 {
 	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
-	struct smm_rmqueue_cpu_ring *cr;
-	struct smm_rmqueue_rec rec;
+	struct smm_rmqueue_cpu_ring *cr = &ring->cpus[slot];
+	u64 seq = smm_atomic64_inc_return(&ring->seq) - 1;
+	struct smm_rmqueue_rec *r;
 	unsigned long flags;
 
-	if (likely(!ring->size) && !trace_rmqueue_enabled())
-		return;
-	rec = (struct smm_rmqueue_rec) {
-		.pfn = smm_page_to_pfn(m, page),
+	smm_local_irq_save(flags);
+	r = &cr->recs[cr->head % ring->size];
+	WRITE_ONCE(r->seq, SMM_RMQUEUE_BUSY);
+	smm_smp_wmb();
+	r->pfn = pfn;
+	r->nid = zone->node;
+	r->zone = zone->idx;
+	r->order = order;
+	r->current_order = current_order;
+	r->migratetype = migratetype;
+	r->pcp = pcp;
+	smm_smp_wmb();
+	WRITE_ONCE(r->seq, seq);
+	WRITE_ONCE(cr->head, cr->head + 1);
+	smm_local_irq_restore(flags);
+	return seq;
+}
+
+/* The rmqueue tracepoint, out of line: its record is a copy of its own. */
+static noinline void smm_trace_rmqueue(u64 seq, const struct smm_zone *zone,
+				       unsigned long pfn, unsigned int order,
+				       unsigned int current_order,
+				       int migratetype, bool pcp)
+{
+	struct smm_rmqueue_rec rec = {
+		.seq = seq,
+		.pfn = pfn,
 		.nid = zone->node,
 		.zone = zone->idx,
 		.order = order,
@@ -120,15 +151,37 @@ static void smm_record_rmqueue(struct smm_machine *m,
 		.migratetype = migratetype,
 		.pcp = pcp,
 	};
-	if (ring->size) {
-		/* the CPU's slot: its counters are m->events[slot] */
-		cr = &ring->cpus[ev - m->events];
-		rec.seq = smm_atomic64_inc_return(&ring->seq) - 1;
-		smm_spin_lock_irqsave(&cr->lock, flags);
-		cr->recs[cr->head++ % ring->size] = rec;
-		smm_spin_unlock_irqrestore(&cr->lock, flags);
-	}
+
 	trace_rmqueue(&rec);
+}
+
+/*
+ * One block taken off a list: a record in the ring when it is on (seq 0
+ * for the tracepoint when it is off), the rmqueue tracepoint when it is
+ * enabled; with both off nothing is computed, not even the pfn.
+ */
+static __always_inline void smm_record_rmqueue(struct smm_machine *m,
+					       const struct smm_vm_events *ev,
+					       struct smm_zone *zone,
+					       struct smm_page *page,
+					       unsigned int order,
+					       unsigned int current_order,
+					       int migratetype, bool pcp)
+{
+	unsigned long pfn;
+	u64 seq = 0;
+
+	if (likely(!m->rmqueue_ring.size) && !trace_rmqueue_enabled())
+		return;
+	pfn = smm__page_to_pfn(m, page);
+	/* the CPU's slot: its counters are m->events[slot] */
+	if (m->rmqueue_ring.size)
+		seq = smm_rmqueue_ring_write(m, ev - m->events, zone, pfn,
+					     order, current_order, migratetype,
+					     pcp);
+	if (trace_rmqueue_enabled())
+		smm_trace_rmqueue(seq, zone, pfn, order, current_order,
+				  migratetype, pcp);
 }
 
 /* Shadow instrumentation: a block served from a pcp list. */
@@ -223,19 +276,11 @@ struct smm_page *smm_pfn_to_page(struct smm_machine *m, unsigned long pfn)
 	return other;
 }
 
-/*
- * FLATMEM: through the node id in page->flags (the shadow's maps are per
- * node); SPARSEMEM: through the section number there, as the kernel's.
- */
+/* page_to_pfn(): smm__page_to_pfn(), for the files outside mm/. */
 unsigned long smm_page_to_pfn(struct smm_machine *m,
 			      const struct smm_page *page)
 {
-	const struct smm_pglist_data *pgdat;
-
-	if (unlikely(m->sparse.mem_section))
-		return smm_sparse_page_to_pfn(&m->sparse, page);
-	pgdat = smm_pgdat(m, smm_page_nid(page));
-	return pgdat->memmap_start_pfn + (page - smm_pgdat_map(pgdat));
+	return smm__page_to_pfn(m, page);
 }
 
 struct smm_zone *smm_page_zone(struct smm_machine *m,
@@ -246,7 +291,7 @@ struct smm_zone *smm_page_zone(struct smm_machine *m,
 
 void *smm_page_address(struct smm_machine *m, const struct smm_page *page)
 {
-	return smm_phys_to_virt(PFN_PHYS(smm_page_to_pfn(m, page)));
+	return smm_phys_to_virt(PFN_PHYS(smm__page_to_pfn(m, page)));
 }
 
 unsigned long smm_memmap_pages(const struct smm_machine *m)
@@ -338,32 +383,6 @@ static struct smm_page *smm_zone_pfn_to_page(const struct smm_zone *zone,
 	if (unlikely(pgdat->sparse))
 		return smm_sparse_pfn_to_page(pgdat->sparse, pfn);
 	return smm_pgdat_map(pgdat) + (pfn - pgdat->memmap_start_pfn);
-}
-
-bool smm_page_in_memmap(struct smm_machine *m, const struct smm_page *page,
-			unsigned long *pfn)
-{
-	uintptr_t p = (uintptr_t)page;
-	int i;
-
-	if (m->sparse.mem_section)
-		return smm_sparse_page_in_memmap(&m->sparse, page, pfn);
-	for (i = 0; i < m->nr_nodes; i++) {
-		struct smm_pglist_data *pgdat = smm_pgdat(m, m->node_ids[i]);
-		uintptr_t map = (uintptr_t)smm_pgdat_map(pgdat);
-		uintptr_t end = map + (pgdat->memmap_end_pfn -
-				       pgdat->memmap_start_pfn) *
-				      sizeof(struct smm_page);
-
-		if (!pgdat->node_mem_map || p < map || p >= end ||
-		    (p - map) % sizeof(struct smm_page))
-			continue;
-		if (pfn)
-			*pfn = pgdat->memmap_start_pfn +
-			       (p - map) / sizeof(struct smm_page);
-		return true;
-	}
-	return false;
 }
 
 /* ---- pageblock bits (include/linux/pageblock-flags.h) ------------------ */
@@ -716,7 +735,7 @@ static struct smm_page *smm__rmqueue_smallest(struct smm_machine *m,
 				       order == SMM_PAGEBLOCK_ORDER) &&
 				      migratetype < SMM_MIGRATE_PCPTYPES;
 
-			trace_mm_page_alloc_zone_locked(smm_page_to_pfn(m, page),
+			trace_mm_page_alloc_zone_locked(smm__page_to_pfn(m, page),
 							order, migratetype,
 							refill);
 		}
@@ -965,7 +984,7 @@ find_smallest:
 
 do_steal:
 	page = smm_get_page_from_free_area(area, fallback_mt);
-	pfn = smm_page_to_pfn(m, page);
+	pfn = smm__page_to_pfn(m, page);
 	smm_steal_suitable_fallback(zone, page, pfn, start_migratetype,
 				    can_steal);
 
@@ -1128,7 +1147,7 @@ static void smm_free_pcppages_bulk(struct smm_machine *m,
 			pcp->count -= nr_pages;
 			freed += nr_pages;
 
-			pfn = smm_page_to_pfn(m, page);
+			pfn = smm__page_to_pfn(m, page);
 			/* isolated meanwhile? (unreachable today: never) */
 			if (smm_is_migrate_isolate(smm_zone_pageblock_migratetype(zone, pfn)))
 				mt = SMM_MIGRATE_ISOLATE;
@@ -1225,10 +1244,9 @@ static void smm_free_unref_page_commit(struct smm_machine *m,
  */
 static void smm_free_unref_page(struct smm_machine *m,
 				struct smm_vm_events *ev, int cpu,
-				struct smm_page *page, unsigned long pfn,
-				unsigned int order)
+				struct smm_zone *zone, struct smm_page *page,
+				unsigned long pfn, unsigned int order)
 {
-	struct smm_zone *zone = smm_page_zone(m, page);
 	int migratetype = smm_zone_pageblock_migratetype(zone, pfn);
 	int pcpmigratetype = migratetype;
 	struct smm_per_cpu_pages *pcp;
@@ -1329,10 +1347,11 @@ void smm_count_numa_event(struct smm_machine *m, int nid,
  * One count an allocation whatever its order, where rmqueue_pcplist() and
  * rmqueue_buddy() count it.
  */
-static void smm_zone_statistics(struct smm_machine *m,
-				struct smm_vm_events *ev, int cpu,
-				const struct smm_zone *preferred,
-				const struct smm_zone *z)
+static __always_inline void smm_zone_statistics(struct smm_machine *m,
+						struct smm_vm_events *ev,
+						int cpu,
+						const struct smm_zone *preferred,
+						const struct smm_zone *z)
 {
 	if (z->node == preferred->node) {
 		ev->numa[z->node][SMM_NUMA_HIT]++;
@@ -1880,7 +1899,7 @@ static void smm_prep_new_page(struct smm_machine *m, struct smm_page *page,
 
 	if (!(gfp & SMM___GFP_ZERO) && !verify)
 		return;
-	pfn = smm_page_to_pfn(m, page);
+	pfn = smm__page_to_pfn(m, page);
 	if (gfp & SMM___GFP_ZERO)
 		for (i = 0; i < nr_pages; i++)
 			memset(smm_phys_to_virt(PFN_PHYS(pfn + i)), 0,
@@ -1960,7 +1979,7 @@ struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 out:
 	smm_count_alloc(ev, &ac, page ? ac.served : NULL, order);
 	if (trace_alloc_pages_enabled() || trace_mm_page_alloc_enabled()) {
-		unsigned long pfn = page ? smm_page_to_pfn(m, page) : ~0UL;
+		unsigned long pfn = page ? smm__page_to_pfn(m, page) : ~0UL;
 
 		trace_alloc_pages(gfp, order, preferred_nid, pfn);
 		trace_mm_page_alloc(pfn, order, gfp, ac.migratetype);
@@ -2061,6 +2080,7 @@ void smm_free_pages(struct smm_machine *m, struct smm_page *page,
 {
 	unsigned long pfn = ~0UL, seen = 0;
 	struct smm_vm_events *ev;
+	struct smm_zone *zone;
 	const char *why;
 	int cpu;
 
@@ -2080,16 +2100,15 @@ void smm_free_pages(struct smm_machine *m, struct smm_page *page,
 	}
 
 	ev->free[order]++;
+	/* before the page's flags change under the compiler's feet */
+	zone = smm_page_zone(m, page);
 	smm_free_pages_prepare(m, ev, page, pfn, order, seen);
-	if (smm_pcp_allowed_order(order)) {
-		smm_free_unref_page(m, ev, cpu, page, pfn, order);
-	} else {
-		struct smm_zone *zone = smm_page_zone(m, page);
-
+	if (smm_pcp_allowed_order(order))
+		smm_free_unref_page(m, ev, cpu, zone, page, pfn, order);
+	else
 		smm_free_one_page(ev, zone, page, pfn, order,
 				  smm_zone_pageblock_migratetype(zone, pfn),
 				  false);
-	}
 out:
 	smm_put_cpu();
 }
