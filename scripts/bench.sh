@@ -4,7 +4,7 @@
 # bench.sh - the host's page allocator against the shadow's (make bench).
 #
 # Usage: scripts/bench.sh [--kernel VER] [--module PATH] [--timeout S]
-#                         [--lanes wall,icount]
+#                         [--lanes wall,icount,smp]
 #
 # Boots the guest once a lane, with init_on_alloc=0 (Debian zeroes every
 # host page otherwise; the shadow only zeroes on __GFP_ZERO), and runs
@@ -12,7 +12,9 @@
 # 9 and 10 one at a time, order 0 in batches of 256 (at the default
 # geometry and with the pcp batch the host's), order 0 with verify=1 and with
 # __GFP_ZERO; reps=7 each (host and shadow repetitions alternating, on
-# CPU 0).
+# CPU 0); the smp lane runs order 0 on one vCPU and on both at once
+# (cpus=2), whose figures give the throughput scaling of the host and of
+# the shadow.
 #
 # Lanes:
 #   wall    2 vCPUs, the default accelerator of scripts/vm.sh; the clock is
@@ -21,10 +23,14 @@
 #   icount  1 vCPU, tcg,thread=single, qemu -icount shift=0: the guest's
 #           clock counts instructions, so the same "ns" are instructions,
 #           steady run to run (no cache misses, atomics or contention)
+#   smp     2 vCPUs on multi-threaded TCG (a host thread each, so they
+#           really run at once; the host's 2 cores are shared with qemu's
+#           own threads): wall-clock ns, order 0 only, no init figures
 #
 # Prints a table (shape, clock, host and shadow ns a pair as medians,
-# the shadow/host ratio min/median/max) and writes build/bench.json: every
-# lane's every figure, each repetition's too. Console logs go to
+# the shadow/host ratio min/median/max), the scaling, init and metadata
+# tables, and writes build/bench.json: every lane's every figure, each
+# repetition's too. Console logs go to
 # build/bench-LANE.log. Exit 0, or 1 when a lane failed (its log says
 # why), 2 on bad usage. Not a test: no figure is judged.
 #
@@ -32,7 +38,7 @@
 #   --kernel VER   guest kernel (default scripts/kver.sh)
 #   --module PATH  module built for VER (default <repo>/shadowmm.ko)
 #   --timeout S    per boot (default 600)
-#   --lanes LIST   comma-separated, default wall,icount
+#   --lanes LIST   comma-separated, default wall,icount,smp
 #   -h, --help
 
 set -eu
@@ -45,7 +51,7 @@ out="$repo/build"
 kver=""
 module="$repo/shadowmm.ko"
 timeout_s=600
-lanes=wall,icount
+lanes=wall,icount,smp
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel | --module | --timeout | --lanes)
@@ -86,6 +92,21 @@ SHAPES=(
 	"size=256M zone_layout=real|order=0 batch=256 loops=100|x256, matched batch"
 	"verify=1|order=0 loops=10000|order-0 verify=1"
 )
+# The smp lane runs order 0 with cpus=2: each repetition on CPU 0 alone,
+# then on both at once; 2 x the first figure over the second is the
+# throughput scaling, repetition by repetition, the host's the yardstick.
+SMP_SHAPES=(
+	"|order=0 loops=10000 cpus=2|order-0, 2 CPUs at once"
+)
+
+# The shapes of lane $1, in the order its guest runs them.
+lane_shapes() {
+	if [ "$1" = smp ]; then
+		printf '%s\n' "${SMP_SHAPES[@]}"
+	else
+		printf '%s\n' "${SHAPES[@]}"
+	fi
+}
 
 # Pipeline init (smm_boot(), from memblock to the slab caches), timed
 # by the module at insmod for each size per node, INIT_REPS loads a
@@ -103,7 +124,7 @@ INIT_REPS=3
 guest_cmd() {
 	local s params args loaded=none
 	printf 'D=/sys/kernel/debug/shadowmm E=/sys/kernel/tracing/events/shadowmm/enable; '
-	for s in "${SHAPES[@]}"; do
+	while read -r s; do
 		params=${s%%|*}
 		args=${s#*|}
 		args=${args%%|*}
@@ -124,33 +145,44 @@ guest_cmd() {
 				"$params" "$args" "$args"
 			;;
 		esac
-	done
+	done < <(lane_shapes "$1")
 	printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm || exit 1; '
-	for s in $(for z in $INIT_SIZES; do for _ in $(seq "$INIT_REPS"); do echo "$z"; done; done); do
-		printf 'insmod /lib/shadowmm/shadowmm.ko size=%s || exit 1; ' "$s"
-		printf 'dmesg | sed -n "s/.*shadowmm: boot: \\([0-9]*\\) pages (memory map \\([0-9]*\\)) in \\([0-9]*\\) ns.*/SMM-INIT size=%s pages=\\1 memmap=\\2 ns=\\3/p" | tail -n 1; ' "$s"
-		printf 'dmesg | sed -n "s/.*shadowmm: metadata: \\([0-9.]*\\) bytes a page: memory map \\([0-9]*\\), pageblock bits \\([0-9]*\\), section table \\([0-9]*\\) bytes for \\([0-9]*\\) pages$/SMM-META size=%s per_page=\\1 memmap_bytes=\\2 usemap_bytes=\\3 section_bytes=\\4 pages=\\5/p" | tail -n 1; ' "$s"
-		printf 'rmmod shadowmm || exit 1; '
-	done
+	# the smp lane has no init figures
+	if [ "$1" != smp ]; then
+		for s in $(for z in $INIT_SIZES; do for _ in $(seq "$INIT_REPS"); do echo "$z"; done; done); do
+			printf 'insmod /lib/shadowmm/shadowmm.ko size=%s || exit 1; ' "$s"
+			printf 'dmesg | sed -n "s/.*shadowmm: boot: \\([0-9]*\\) pages (memory map \\([0-9]*\\)) in \\([0-9]*\\) ns.*/SMM-INIT size=%s pages=\\1 memmap=\\2 ns=\\3/p" | tail -n 1; ' "$s"
+			printf 'dmesg | sed -n "s/.*shadowmm: metadata: \\([0-9.]*\\) bytes a page: memory map \\([0-9]*\\), pageblock bits \\([0-9]*\\), section table \\([0-9]*\\) bytes for \\([0-9]*\\) pages$/SMM-META size=%s per_page=\\1 memmap_bytes=\\2 usemap_bytes=\\3 section_bytes=\\4 pages=\\5/p" | tail -n 1; ' "$s"
+			printf 'rmmod shadowmm || exit 1; '
+		done
+	fi
 	printf 'echo SMM-BENCH-DONE\n'
 }
 
 run_lane() {
-	local lane=$1 logf="$out/bench-$1.log" rc=0 n
+	local lane=$1 logf="$out/bench-$1.log" rc=0 n nshapes
 	local args=(run --kernel "$kver" --module "$module" --no-bpftrace
 		--timeout "$timeout_s" --append init_on_alloc=0
 		--log "$logf" --dmesg "$out/bench-$lane-dmesg.txt")
 	local envs=()
 	case "$lane" in
 	wall) args+=(--cpus 2) ;;
+	smp)
+		# both vCPUs really at once: multi-threaded TCG, safe here as
+		# no tracepoint is toggled (see scripts/vm.sh)
+		args+=(--cpus 2)
+		envs=("SMM_QEMU_ACCEL=tcg,thread=multi")
+		;;
 	icount)
 		args+=(--cpus 1 --qemu-arg -icount --qemu-arg shift=0)
 		envs=("SMM_QEMU_ACCEL=tcg,thread=single")
 		;;
-	*) bad_usage "unknown lane '$lane' (wall or icount)" ;;
+	*) bad_usage "unknown lane '$lane' (wall, icount or smp)" ;;
 	esac
-	log "lane $lane: booting (timeout ${timeout_s}s), ${#SHAPES[@]} shapes"
-	env "${envs[@]}" "$here/vm.sh" "${args[@]}" -- "$(guest_cmd)" |
+	nshapes=$(lane_shapes "$lane" | wc -l)
+	lane_shapes "$lane" | sed "s/^/$lane /" >>"$out/bench.names"
+	log "lane $lane: booting (timeout ${timeout_s}s), $nshapes shapes"
+	env "${envs[@]}" "$here/vm.sh" "${args[@]}" -- "$(guest_cmd "$lane")" |
 		grep --line-buffered -E '^\[vm\] (error|initramfs)|SMM-BENCH-RUN|error' |
 		sed -u "s/^/[bench] $lane: /"
 	rc=${PIPESTATUS[0]}
@@ -159,12 +191,12 @@ run_lane() {
 	tr -d '\r' <"$logf" | sed -n "s/^SMM-INIT \(size=.*\)/$lane \1/p" >>"$out/bench.init"
 	tr -d '\r' <"$logf" | sed -n "s/^SMM-META \(size=.*\)/$lane \1/p" >>"$out/bench.meta"
 	n=$(grep -c "^$lane " "$out/bench.lines" || true)
-	if [ "$rc" -ne 0 ] || [ "$n" -ne "${#SHAPES[@]}" ]; then
-		log "lane $lane: $n of ${#SHAPES[@]} results (see $logf)"
+	if [ "$rc" -ne 0 ] || [ "$n" -ne "$nshapes" ]; then
+		log "lane $lane: $n of $nshapes results (see $logf)"
 		return 1
 	fi
 	n=$(grep -c "^$lane " "$out/bench.init" || true)
-	if [ "$n" -ne "$(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS))" ]; then
+	if [ "$lane" != smp ] && [ "$n" -ne "$(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS))" ]; then
 		log "lane $lane: $n init figures of $(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS)) (see $logf)"
 		return 1
 	fi
@@ -173,6 +205,7 @@ run_lane() {
 
 mkdir -p "$out"
 : >"$out/bench.lines"
+: >"$out/bench.names"
 : >"$out/bench.init"
 : >"$out/bench.meta"
 t0=$(date +%s)
@@ -181,15 +214,26 @@ for lane in ${lanes//,/ }; do
 	run_lane "$lane" || failed=1
 done
 
-# The table: one row a shape and lane (a lane's lines are in SHAPES order).
+# The name of shape $2 (from 1) of lane $1, or its parameters with $3 = params.
+shape_field() {
+	awk -v lane="$1" -v n="$2" -v f="${3:-name}" '
+		$1 == lane && ++i == n {
+			sub(/^[^ ]* /, "")
+			split($0, p, "|")
+			print f == "name" ? p[3] : p[1]
+			exit
+		}' "$out/bench.names"
+}
+
+# The table: one row a shape and lane (a lane's lines are in its shapes' order).
 printf '\n%-24s %-6s %13s %13s  %s\n' shape clock "host ns/pair" "shadow ns/pair" \
 	"shadow/host min/med/max"
 prev="" i=0
 while read -r lane line; do
 	[ "$lane" = "$prev" ] || i=0
 	prev=$lane
-	name=${SHAPES[$i]##*|}
 	i=$((i + 1))
+	name=$(shape_field "$lane" "$i")
 	echo "$line" | tr ' ' '\n' | awk -F= -v name="$name" -v lane="$lane" '
 		{ v[$1] = $2 }
 		END {
@@ -235,59 +279,80 @@ awk '{
 	       v["memmap_bytes"], v["usemap_bytes"], v["section_bytes"]
 }' "$out/bench.meta"
 
-# build/bench.json: [{"lane": "...", "shape": "...", "params": "...",
-# "key": number or [numbers], ...}, ...]
-names="" params=""
-for s in "${SHAPES[@]}"; do
-	names="$names${s##*|};"
-	params="$params${s%%|*};"
-done
-awk -v kver="$kver" -v names="$names" -v params="$params" '
-	BEGIN {
-		printf "{\n  \"kernel\": \"%s\",\n  \"runs\": [", kver
-		split(names, name, ";")
-		split(params, param, ";")
+# Scaling, from the cpus=N lines: N x the CPU's figure alone over the
+# figure with all N at once (throughput), the host's, the shadow's, and
+# the shadow's over the host's, each the median of its repetitions'.
+awk '
+	{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (v["cpus"] > 1)
+			printf "%s cpus=%d host=%.3f shadow=%.3f ratio_min=%.3f ratio_med=%.3f ratio_max=%.3f\n",
+			       $1, v["cpus"], v["host_scale_med"] / 1000, v["shadow_scale_med"] / 1000,
+			       v["scale_min"] / 1000, v["scale_med"] / 1000, v["scale_max"] / 1000
+	}' "$out/bench.lines" >"$out/bench.scaling"
+if [ -s "$out/bench.scaling" ]; then
+	printf '\n%-8s %-6s %5s %9s %9s  %s\n' scaling clock cpus "host x" "shadow x" \
+		"shadow/host min/med/max"
+	awk '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%-8s %-6s %5s %9s %9s  %s/%s/%s\n", "order-0", $1 == "icount" ? "instr" : "wall",
+		       v["cpus"], v["host"], v["shadow"], v["ratio_min"], v["ratio_med"], v["ratio_max"]
+	}' "$out/bench.scaling"
+fi
+
+# build/bench.json: {"kernel": "...", "runs": [{"lane": "...", "shape":
+# "...", "params": "...", "key": number or [numbers], ...}, ...],
+# "scaling": [...], "init": [...], "metadata": [...]}
+awk -v kver="$kver" '
+	BEGIN { printf "{\n  \"kernel\": \"%s\",\n  \"runs\": [", kver }
+	FNR == NR {
+		l = $1
+		sub(/^[^ ]* /, "")
+		split($0, p, "|")
+		k = l SUBSEP (++defined[l])
+		name[k] = p[3]; param[k] = p[1]
+		next
 	}
 	{
-		if ($1 != lane) { lane = $1; i = 0 }
-		i++
+		k = $1 SUBSEP (++seen[$1])
 		printf "%s\n    {\"lane\": \"%s\", \"shape\": \"%s\", \"params\": \"%s\"",
-		       (NR > 1 ? "," : ""), $1, name[i], param[i]
+		       (runs++ ? "," : ""), $1, name[k], param[k]
 		for (i = 2; i <= NF; i++) {
-			k = substr($i, 1, index($i, "=") - 1)
+			key = substr($i, 1, index($i, "=") - 1)
 			val = substr($i, index($i, "=") + 1)
-			if (val ~ /,/ || k == "host_ns" || k == "shadow_ns" || k == "ratio")
+			if (val ~ /,/ || key == "host_ns" || key == "shadow_ns" || key == "ratio" ||
+			    key == "scale")
 				val = "[" val "]"
-			printf ", \"%s\": %s", k, val
+			printf ", \"%s\": %s", key, val
 		}
 		printf "}"
 	}
-	END { print "\n  ]," }' "$out/bench.lines" >"$out/bench.json"
-awk '
-	BEGIN { printf "  \"init\": [" }
-	{
-		printf "%s\n    {\"lane\": \"%s\"", (NR > 1 ? "," : ""), $1
-		for (i = 2; i <= NF; i++) {
-			split($i, kv, "=")
-			printf ", \"%s\": %s", kv[1],
-			       kv[1] == "size" ? "\"" kv[2] "\"" : kv[2]
+	END { print "\n  ]," }' "$out/bench.names" "$out/bench.lines" >"$out/bench.json"
+
+# One JSON array of lines "LANE key=value ...", as "NAME": [...]; the
+# size is a string, every other value a number.
+json_array() {
+	awk -v name="$1" -v last="${3:-}" '
+		BEGIN { printf "  \"%s\": [", name }
+		{
+			printf "%s\n    {\"lane\": \"%s\"", (NR > 1 ? "," : ""), $1
+			for (i = 2; i <= NF; i++) {
+				split($i, kv, "=")
+				printf ", \"%s\": %s", kv[1],
+				       kv[1] == "size" ? "\"" kv[2] "\"" : kv[2]
+			}
+			printf "}"
 		}
-		printf "}"
-	}
-	END { print "\n  ]," }' "$out/bench.init" >>"$out/bench.json"
-awk '
-	BEGIN { printf "  \"metadata\": [" }
-	{
-		printf "%s\n    {\"lane\": \"%s\"", (NR > 1 ? "," : ""), $1
-		for (i = 2; i <= NF; i++) {
-			split($i, kv, "=")
-			printf ", \"%s\": %s", kv[1],
-			       kv[1] == "size" ? "\"" kv[2] "\"" : kv[2]
-		}
-		printf "}"
-	}
-	END { print "\n  ]\n}" }' "$out/bench.meta" >>"$out/bench.json"
-rm -f "$out/bench.lines" "$out/bench.init" "$out/bench.meta"
+		END { print "\n  ]" (last ? "" : ",") }' "$2"
+}
+{
+	json_array scaling "$out/bench.scaling"
+	json_array init "$out/bench.init"
+	json_array metadata "$out/bench.meta" last
+	echo "}"
+} >>"$out/bench.json"
+rm -f "$out/bench.lines" "$out/bench.names" "$out/bench.scaling" "$out/bench.init" \
+	"$out/bench.meta"
 log "build/bench.json written; ratios are shadow/host (below 1: the shadow is faster)"
 log "total $(($(date +%s) - t0))s"
 exit "$failed"

@@ -7,6 +7,9 @@
 #    with reps=7 and nonzero host and shadow figures, and a dmesg line;
 #  - every page is freed: buddyinfo (pcp lists drained) is what it was,
 #    and check passes;
+#  - cpus=N (every CPU) reports one line, with the scaling of each of
+#    the 7 repetitions when N > 1, and balances the same; one CPU more is
+#    refused naming the CPU it lacks;
 #  - bad arguments fail with EINVAL, add no result, change nothing;
 #  - with the mirror on, bench fails with EBUSY.
 
@@ -26,9 +29,10 @@ bench order=0 batch=0
 bench order=0 gfp=atomic
 bench order=0 cpu=4095
 bench order=10 batch=5
+bench order=0 cpus=65
 bench order=0 colour=blue'
 
-ktap_set_plan $(($(echo "$BAD" | grep -c .) + 8))
+ktap_set_plan $(($(echo "$BAD" | grep -c .) + 9))
 
 # A word's value in a "key=value ..." line.
 field() {
@@ -75,6 +79,23 @@ if smm_ctl "bench order=0 reps=7 loops=20 batch=16 gfp=zero" &&
 	ktap_test_pass "bench batch=16 gfp=zero: reported, buddyinfo and check as before"
 else
 	ktap_test_fail "bench batch=16 gfp=zero"
+fi
+
+# Every CPU at once: one line with cpus=N and the same balance; one CPU
+# more than there are is refused, naming the CPU missing.
+ncpu=$(grep -c '^processor' /proc/cpuinfo)
+dmesg -c >/dev/null
+if smm_ctl "bench order=0 reps=7 loops=50 cpus=$ncpu" &&
+   line=$(grep "^order=0 batch=1 zero=0 reps=7 loops=50 cpu=0 cpus=$ncpu " "$SMM_DEBUGFS/bench") &&
+   { [ "$ncpu" -eq 1 ] || [ "$(field "$line" host_scale_med)" -gt 0 ] &&
+     [ "$(field "$line" shadow_scale_med)" -gt 0 ] &&
+     [ "$(field "$line" scale | tr ',' '\n' | grep -c '^[1-9]')" -eq 7 ]; } &&
+   [ "$(smm_buddyinfo_drained)" = "$boot0" ] && smm_check_ok &&
+   ! smm_ctl "bench order=0 reps=7 loops=50 cpus=$((ncpu + 1))" 2>/dev/null &&
+   dmesg | grep -q "bench cpus=$((ncpu + 1)) from cpu=0 needs CPU $ncpu, which is not online"; then
+	ktap_test_pass "bench cpus=$ncpu: reported, buddyinfo and check as before; cpus=$((ncpu + 1)) refused"
+else
+	ktap_test_fail "bench cpus=$ncpu: $(dmesg | grep 'shadowmm: ' | tail -n 2)"
 fi
 
 view0=$(cat "$SMM_DEBUGFS/bench")

@@ -1144,7 +1144,7 @@ int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
 	struct smm_ctl_arg args[] = {
 		{ .key = "order" }, { .key = "reps" }, { .key = "loops" },
 		{ .key = "batch" }, { .key = "gfp", .is_str = true },
-		{ .key = "cpu" },
+		{ .key = "cpu" }, { .key = "cpus" },
 	};
 	char buf[SMM_CTL_MAX + 1];
 	char *tok[SMM_CTL_MAX_TOKENS];
@@ -1188,9 +1188,14 @@ int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
 	a->loops = args[2].seen ? args[2].val : SMM_BENCH_DEF_LOOPS;
 	a->batch = args[3].seen ? args[3].val : 1;
 	a->zero = args[4].seen;
+	if (args[6].seen && (!args[6].val || args[6].val > SMM_BENCH_MAX_CPUS)) {
+		log(ctx, "ctl: bench cpus is 1..%d\n", SMM_BENCH_MAX_CPUS);
+		return -EINVAL;
+	}
 	a->cpu = args[5].val;
+	a->cpus = args[6].seen ? args[6].val : 1;
 	/* what each side holds at once, and allocates in one repetition */
-	held = (u64)a->batch << a->order;
+	held = (u64)a->batch * a->cpus << a->order;
 	pages = (u64)a->loops * held;
 	if (held > SMM_BENCH_MAX_HELD) {
 		log(ctx, "ctl: bench holds %llu pages at once, at most %lu\n",
@@ -1334,7 +1339,7 @@ static const struct smm_ctl_cmd {
 	{ "workload", ctl_buddy, { "seed=S ops=N" } },
 	{ "stress", NULL, { "ms=N [seed=S]" } },
 	{ "bench", NULL,
-	  { "order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]" } },
+	  { "order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C] [cpus=N]" } },
 	{ "cache", ctl_slab, {
 		"create name=N size=S [align=A] [flags=hwcache|reclaim]",
 		"destroy name=N",

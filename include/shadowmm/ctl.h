@@ -49,9 +49,10 @@ int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 #define SMM_BENCH_MAX_LOOPS	1000000
 #define SMM_BENCH_MAX_BATCH	1024
 #define SMM_BENCH_MAX_CPU	4095
-/* pages held at once on each side: batch << order, 16 MiB */
+#define SMM_BENCH_MAX_CPUS	64
+/* pages held at once on each side: (batch * cpus) << order, 16 MiB */
 #define SMM_BENCH_MAX_HELD	((16UL << 20) >> PAGE_SHIFT)
-/* pages allocated per repetition, (loops * batch) << order: 2^22 */
+/* pages allocated per repetition, (loops * batch * cpus) << order: 2^22 */
 #define SMM_BENCH_MAX_REP_PAGES	(4UL << 20)
 /* ... and with gfp=zero, pages zeroed per repetition: 2^18, 1 GiB */
 #define SMM_BENCH_MAX_ZERO_PAGES	(256UL << 10)
@@ -61,14 +62,15 @@ struct smm_bench_args {
 	unsigned int reps;	/* host and shadow repetitions, alternating */
 	unsigned int loops;	/* per repetition */
 	unsigned int batch;	/* allocations, then as many frees, per loop */
-	unsigned int cpu;	/* the CPU the timing thread is bound to */
+	unsigned int cpu;	/* the CPU the (first) timing thread is bound to */
+	unsigned int cpus;	/* threads at once, on CPUs cpu, cpu + 1, ... */
 	bool zero;		/* __GFP_ZERO on both sides */
 };
 
 /*
- * `bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]`, in the
- * same grammar as every other command (the module runs it:
- * src/kernel/bench.c). Returns 1 with *@a filled, 0 when @cmd is not a
+ * `bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]
+ * [cpus=N]`, in the same grammar as every other command (the module runs
+ * it: src/kernel/bench.c). Returns 1 with *@a filled, 0 when @cmd is not a
  * bench command (nothing logged), or -EINVAL, explained through @log.
  */
 int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,

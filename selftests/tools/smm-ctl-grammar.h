@@ -29,7 +29,7 @@ static const char *const smm_ctl_fallback_grammar[] = {
 	"verify 0|1",
 	"workload seed=S ops=N",
 	"stress ms=N [seed=S]",
-	"bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]",
+	"bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C] [cpus=N]",
 	"cache create name=N size=S [align=A] [flags=hwcache|reclaim]",
 	"cache destroy name=N",
 	"cache alloc name=N [count=C] [nid=N] [tag=T] [gfp=FLAG[|FLAG...]]",

@@ -1523,6 +1523,9 @@ TEST(ctl_parse_bench)
 		/* 16 MiB held at once on a side, at most */
 		"bench order=10 batch=5", "bench order=0 batch=1024 loops=4097",
 		"bench order=10 loops=257 gfp=zero",
+		"bench order=0 cpus=0", "bench order=0 cpus=65",
+		/* every thread holds its batch: 4 x 4 MiB is 16 MiB, 5 more */
+		"bench order=10 batch=4 cpus=2",
 	};
 	struct smm_bench_args a;
 	unsigned int i;
@@ -1542,6 +1545,7 @@ TEST(ctl_parse_bench)
 	ASSERT_EQ(SMM_BENCH_DEF_LOOPS, a.loops);
 	ASSERT_EQ(1, a.batch);
 	ASSERT_EQ(0, a.cpu);
+	ASSERT_EQ(1, a.cpus);
 	ASSERT_FALSE(a.zero);
 	/* 16 MiB held, 2^22 pages a repetition: the most allowed */
 	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 batch=4 reps=31 loops=1024 cpu=1",
@@ -1552,6 +1556,9 @@ TEST(ctl_parse_bench)
 	ASSERT_EQ(1024, a.loops);
 	ASSERT_EQ(1, a.cpu);
 	ASSERT_FALSE(a.zero);
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 batch=2 cpus=2 loops=1024",
+					 &a, smm_log_discard, NULL));
+	ASSERT_EQ(2, a.cpus);
 	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 loops=256 gfp=zero",
 					 &a, smm_log_discard, NULL));
 	ASSERT_TRUE(a.zero);

@@ -1,18 +1,23 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ctl `bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]`:
- * the host's page allocator against the shadow's, in one kernel thread
- * bound to one CPU. Repetitions alternate, host then shadow, R pairs of
- * them; each times L loops of B alloc_pages() then B __free_pages() on
- * the host, smm_alloc_pages() then smm_free_pages() on the shadow (the
- * shadow's GFP_KERNEL, the CPU's shadow node preferred). gfp=zero adds
- * __GFP_ZERO on both sides.
+ * ctl `bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]
+ * [cpus=N]`: the host's page allocator against the shadow's, in one
+ * kernel thread bound to CPU C, or with cpus=N in N of them, bound to
+ * CPUs C .. C + N - 1. Repetitions alternate, host then shadow, R pairs
+ * of them; with cpus=N each is run by the first thread alone and then by
+ * all N at once, started together, so that the throughput scaling (N x
+ * alone / at once) is paired repetition by repetition. A repetition times
+ * L loops of B alloc_pages() then B __free_pages() on the host,
+ * smm_alloc_pages() then smm_free_pages() on the shadow (the shadow's
+ * GFP_KERNEL, the CPU's shadow node preferred). gfp=zero adds __GFP_ZERO
+ * on both sides.
  *
  * The clock is ktime_get_ns(), nothing else: on an -icount shift=0 guest
  * the guest's clock counts instructions, so the same figure is then an
  * instruction count. Each repetition pair gives a ratio shadow/host (of
- * the two repetitions' totals, in thousandths); the host's and the
- * shadow's figures are per alloc+free pair, rounded to the nanosecond.
+ * the two repetitions' totals, the slowest thread's with cpus=N, in
+ * thousandths); the host's and the shadow's figures are per alloc+free
+ * pair on one CPU, rounded to the nanosecond.
  *
  * One line a run goes to dmesg; the last SMM_BENCH_KEEP runs stay
  * readable in the debugfs view `bench` (debugfs/bench.c), a line each,
@@ -22,6 +27,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/atomic.h>
 #include <linux/completion.h>
 #include <linux/cpumask.h>
 #include <linux/gfp.h>
@@ -29,15 +35,17 @@
 #include <linux/kthread.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
+#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
+#include <linux/wait.h>
 
 #include "shadowmm/ctl.h"
 #include "shadowmm/kernel/module.h"
 
 #define SMM_BENCH_KEEP		16
-#define SMM_BENCH_LINE		1024
+#define SMM_BENCH_LINE		2048
 
 struct smm_bench_result {
 	struct smm_bench_args a;
@@ -47,6 +55,17 @@ struct smm_bench_result {
 	u64 host_ns[SMM_BENCH_MAX_REPS];	/* per pair, one a repetition */
 	u64 shadow_ns[SMM_BENCH_MAX_REPS];
 	u64 ratio[SMM_BENCH_MAX_REPS];		/* shadow/host, thousandths */
+	/*
+	 * cpus > 1: the same repetition on the first CPU alone, and the
+	 * throughput scaling it gives (cpus x alone / all at once, in
+	 * thousandths), the host's, the shadow's and the shadow's over the
+	 * host's, repetition by repetition.
+	 */
+	u64 host1_ns[SMM_BENCH_MAX_REPS];
+	u64 shadow1_ns[SMM_BENCH_MAX_REPS];
+	u64 host_scale[SMM_BENCH_MAX_REPS];
+	u64 shadow_scale[SMM_BENCH_MAX_REPS];
+	u64 scale[SMM_BENCH_MAX_REPS];
 };
 
 /* The last runs, oldest first from index smm_bench_nr % KEEP; smm_lock. */
@@ -54,23 +73,67 @@ static struct smm_bench_result smm_bench_results[SMM_BENCH_KEEP];
 static unsigned int smm_bench_nr;
 static char smm_bench_line[SMM_BENCH_LINE];	/* smm_lock */
 
-struct smm_bench_work {
-	struct smm_machine *m;
-	struct smm_bench_result *r;
+struct smm_bench_work;
+
+/* One timing thread: bound to its CPU, with its own batch arrays. */
+struct smm_bench_thread {
+	struct smm_bench_work *w;
+	struct task_struct *task;
+	unsigned int cpu;
+	int nid;			/* the shadow node this CPU prefers */
 	struct page **host;
 	struct smm_page **shadow;
 	u64 host_total[SMM_BENCH_MAX_REPS];
 	u64 shadow_total[SMM_BENCH_MAX_REPS];
+	/* cpus > 1, the first thread's: the repetitions it ran alone */
+	u64 host1_total[SMM_BENCH_MAX_REPS];
+	u64 shadow1_total[SMM_BENCH_MAX_REPS];
 	int ret;
-	unsigned int reps_done;
-	bool stop;		/* the writer got a fatal signal */
 	struct completion done;
 };
 
-/* @loops loops of batch allocations, then batch frees: the ns they took. */
-static int bench_host(struct smm_bench_work *w, unsigned int loops, u64 *ns)
+/* A run: its cpus threads, and how they meet and stop. */
+struct smm_bench_work {
+	struct smm_machine *m;
+	struct smm_bench_result *r;
+	unsigned int reps_done;		/* by the first thread */
+	bool stop;		/* the writer got a fatal signal */
+	bool failed;		/* a thread failed: the others stop too */
+	atomic_t met;		/* arrivals at bench_meet(), all threads */
+	wait_queue_head_t wq;	/* where the others wait for the last */
+	unsigned int nr;	/* threads */
+	struct smm_bench_thread t[];
+};
+
+/*
+ * Every thread of the run waits here before each timed phase, so that
+ * with cpus=N the N CPUs run each one at once (and the others are idle,
+ * asleep, while the first runs one alone). False when the run is
+ * stopping (a fatal signal to the writer, or another thread failed):
+ * every thread waiting or coming sees it, none waits for one gone.
+ */
+static bool bench_meet(struct smm_bench_thread *t, unsigned int *meetings)
 {
-	const struct smm_bench_args *a = &w->r->a;
+	struct smm_bench_work *w = t->w;
+	int want = ++*meetings * w->nr;
+
+	if (READ_ONCE(w->stop) || READ_ONCE(w->failed))
+		return false;
+	if (atomic_inc_return(&w->met) >= want) {
+		wake_up_all(&w->wq);
+		return true;
+	}
+	while (!wait_event_timeout(w->wq, atomic_read(&w->met) >= want ||
+				   READ_ONCE(w->stop) || READ_ONCE(w->failed),
+				   HZ))
+		;
+	return atomic_read(&w->met) >= want;
+}
+
+/* @loops loops of batch allocations, then batch frees: the ns they took. */
+static int bench_host(struct smm_bench_thread *t, unsigned int loops, u64 *ns)
+{
+	const struct smm_bench_args *a = &t->w->r->a;
 	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | (a->zero ? __GFP_ZERO : 0);
 	unsigned int l, i;
 	u64 t0;
@@ -78,78 +141,109 @@ static int bench_host(struct smm_bench_work *w, unsigned int loops, u64 *ns)
 	t0 = ktime_get_ns();
 	for (l = 0; l < loops; l++) {
 		for (i = 0; i < a->batch; i++) {
-			w->host[i] = alloc_pages(gfp, a->order);
-			if (unlikely(!w->host[i]))
+			t->host[i] = alloc_pages(gfp, a->order);
+			if (unlikely(!t->host[i]))
 				goto fail;
 		}
 		for (i = 0; i < a->batch; i++)
-			__free_pages(w->host[i], a->order);
+			__free_pages(t->host[i], a->order);
 	}
 	*ns = ktime_get_ns() - t0;
 	return 0;
 fail:
 	while (i--)
-		__free_pages(w->host[i], a->order);
-	pr_info("ctl: bench: the host had no order-%u block for allocation %u of the batch\n",
-		a->order, i + 1);
+		__free_pages(t->host[i], a->order);
+	pr_info("ctl: bench: the host had no order-%u block for allocation %u of the batch (cpu %u)\n",
+		a->order, i + 1, t->cpu);
 	return -ENOMEM;
 }
 
-static int bench_shadow(struct smm_bench_work *w, unsigned int loops, u64 *ns)
+static int bench_shadow(struct smm_bench_thread *t, unsigned int loops,
+			u64 *ns)
 {
-	const struct smm_bench_args *a = &w->r->a;
+	const struct smm_bench_args *a = &t->w->r->a;
 	unsigned int gfp = SMM_GFP_KERNEL | (a->zero ? SMM___GFP_ZERO : 0);
-	struct smm_machine *m = w->m;
-	int nid = w->r->nid;
+	struct smm_machine *m = t->w->m;
+	int nid = t->nid;
 	unsigned int l, i;
 	u64 t0;
 
 	t0 = ktime_get_ns();
 	for (l = 0; l < loops; l++) {
 		for (i = 0; i < a->batch; i++) {
-			w->shadow[i] = smm_alloc_pages(m, gfp, a->order, nid, NULL);
-			if (unlikely(!w->shadow[i]))
+			t->shadow[i] = smm_alloc_pages(m, gfp, a->order, nid, NULL);
+			if (unlikely(!t->shadow[i]))
 				goto fail;
 		}
 		for (i = 0; i < a->batch; i++)
-			smm_free_pages(m, w->shadow[i], a->order);
+			smm_free_pages(m, t->shadow[i], a->order);
 	}
 	*ns = ktime_get_ns() - t0;
 	return 0;
 fail:
 	while (i--)
-		smm_free_pages(m, w->shadow[i], a->order);
-	pr_info("ctl: bench: the shadow had no order-%u block for allocation %u of the batch\n",
-		a->order, i + 1);
+		smm_free_pages(m, t->shadow[i], a->order);
+	pr_info("ctl: bench: the shadow had no order-%u block for allocation %u of the batch (cpu %u)\n",
+		a->order, i + 1, t->cpu);
 	return -ENOMEM;
+}
+
+/*
+ * One timed phase of repetition @i, host or shadow: with cpus > 1 the
+ * first thread first runs it alone (the others asleep in bench_meet()),
+ * then every thread at once.
+ */
+static int bench_phase(struct smm_bench_thread *t, unsigned int i,
+		       bool host, unsigned int *meetings)
+{
+	int (*run)(struct smm_bench_thread *t, unsigned int loops, u64 *ns) =
+		host ? bench_host : bench_shadow;
+	struct smm_bench_work *w = t->w;
+	unsigned int loops = w->r->a.loops;
+	int ret;
+
+	cond_resched();
+	if (w->nr > 1) {
+		if (!bench_meet(t, meetings))
+			return -EINTR;
+		if (t == w->t) {
+			ret = run(t, loops, host ? &t->host1_total[i] :
+						   &t->shadow1_total[i]);
+			if (ret)
+				return ret;
+		}
+	}
+	if (!bench_meet(t, meetings))
+		return -EINTR;
+	return run(t, loops, host ? &t->host_total[i] : &t->shadow_total[i]);
 }
 
 static int bench_thread(void *data)
 {
-	struct smm_bench_work *w = data;
-	unsigned int reps = w->r->a.reps, loops = w->r->a.loops, i;
+	struct smm_bench_thread *t = data;
+	struct smm_bench_work *w = t->w;
+	unsigned int reps = w->r->a.reps, meetings = 0, i;
 	u64 warm;
 	int ret;
 
 	/* one untimed loop each: the per-cpu lists and caches warm */
-	ret = bench_host(w, 1, &warm);
+	ret = bench_host(t, 1, &warm);
 	if (!ret)
-		ret = bench_shadow(w, 1, &warm);
+		ret = bench_shadow(t, 1, &warm);
 	for (i = 0; i < reps && !ret; i++) {
-		w->reps_done = i;
-		if (READ_ONCE(w->stop)) {
-			ret = -EINTR;
-			break;
-		}
-		cond_resched();
-		ret = bench_host(w, loops, &w->host_total[i]);
-		cond_resched();
+		if (t == w->t)
+			w->reps_done = i;
+		ret = bench_phase(t, i, true, &meetings);
 		if (!ret)
-			ret = bench_shadow(w, loops, &w->shadow_total[i]);
+			ret = bench_phase(t, i, false, &meetings);
 	}
-	w->ret = ret;
+	if (ret && ret != -EINTR) {
+		WRITE_ONCE(w->failed, true);
+		wake_up_all(&w->wq);
+	}
+	t->ret = ret;
 	/* The module may go once done is complete: leave without returning here. */
-	kthread_complete_and_exit(&w->done, 0);
+	kthread_complete_and_exit(&t->done, 0);
 }
 
 static void sort_u64(u64 *v, unsigned int n)
@@ -207,17 +301,26 @@ static const char *bench_format(const struct smm_bench_result *r, bool reps)
 	int size = sizeof(smm_bench_line), len;
 
 	len = scnprintf(buf, size,
-			"order=%u batch=%u zero=%d reps=%u loops=%u cpu=%u nid=%d verify=%d host_init_on_alloc=%d",
+			"order=%u batch=%u zero=%d reps=%u loops=%u cpu=%u cpus=%u nid=%d verify=%d host_init_on_alloc=%d",
 			a->order, a->batch, a->zero, a->reps, a->loops, a->cpu,
-			r->nid, r->verify, r->host_init_on_alloc);
+			a->cpus, r->nid, r->verify, r->host_init_on_alloc);
 	len = put_stats(buf, len, size, "host_ns", r->host_ns, a->reps);
 	len = put_stats(buf, len, size, "shadow_ns", r->shadow_ns, a->reps);
 	len = put_stats(buf, len, size, "ratio", r->ratio, a->reps);
+	if (a->cpus > 1) {
+		len = put_stats(buf, len, size, "host1_ns", r->host1_ns, a->reps);
+		len = put_stats(buf, len, size, "shadow1_ns", r->shadow1_ns, a->reps);
+		len = put_stats(buf, len, size, "host_scale", r->host_scale, a->reps);
+		len = put_stats(buf, len, size, "shadow_scale", r->shadow_scale, a->reps);
+		len = put_stats(buf, len, size, "scale", r->scale, a->reps);
+	}
 	if (reps) {
 		len = put_list(buf, len, size, " host_ns=", r->host_ns, a->reps);
 		len = put_list(buf, len, size, " shadow_ns=", r->shadow_ns, a->reps);
-		put_list(buf, len, size, " ratio=", r->ratio, a->reps);
+		len = put_list(buf, len, size, " ratio=", r->ratio, a->reps);
 	}
+	if (reps && a->cpus > 1)
+		put_list(buf, len, size, " scale=", r->scale, a->reps);
 	return buf;
 }
 
@@ -231,50 +334,109 @@ void smm_bench_show(smm_emit_fn emit, void *ctx)
 		     bench_format(&smm_bench_results[i % SMM_BENCH_KEEP], true));
 }
 
-/* Runs without smm_lock, m->busy set (as smm_stress_run()). */
+/* @a / @b in thousandths, rounded; @b 0 counts as 1. */
+static u64 bench_thousandths(u64 a, u64 b)
+{
+	return div64_u64(a * 1000 + b / 2, b ?: 1);
+}
+
+/* The run's threads' arrays, and the run. */
+static void bench_free(struct smm_bench_work *w)
+{
+	unsigned int k;
+
+	if (!w)
+		return;
+	for (k = 0; k < w->nr; k++) {
+		kfree(w->t[k].host);
+		kfree(w->t[k].shadow);
+	}
+	kfree(w);
+}
+
+/*
+ * Runs without smm_lock, m->busy set (as smm_stress_run()). With cpus=N
+ * the threads are bound to CPUs cpu .. cpu + N - 1 and a repetition's
+ * figure is the slowest thread's: per alloc+free pair on each CPU while
+ * all N run; N x the first CPU's figure alone over it is the scaling.
+ */
 int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 {
 	struct smm_bench_result *r;
 	struct smm_bench_work *w;
-	struct task_struct *t;
-	unsigned int i;
+	unsigned int i, k;
 	u64 pairs;
 	int ret;
 
-	if (a->cpu >= nr_cpu_ids || !cpu_online(a->cpu)) {
-		pr_info("ctl: bench cpu=%u is not an online CPU\n", a->cpu);
-		return -EINVAL;
+	for (k = 0; k < a->cpus; k++) {
+		unsigned int cpu = a->cpu + k;
+
+		if (cpu >= nr_cpu_ids || !cpu_online(cpu)) {
+			if (k)
+				pr_info("ctl: bench cpus=%u from cpu=%u needs CPU %u, which is not online\n",
+					a->cpus, a->cpu, cpu);
+			else
+				pr_info("ctl: bench cpu=%u is not an online CPU\n",
+					cpu);
+			return -EINVAL;
+		}
 	}
-	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	w = kzalloc(struct_size(w, t, a->cpus), GFP_KERNEL);
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!w || !r) {
 		ret = -ENOMEM;
 		goto out;
 	}
-	w->host = kcalloc(a->batch, sizeof(*w->host), GFP_KERNEL);
-	w->shadow = kcalloc(a->batch, sizeof(*w->shadow), GFP_KERNEL);
-	if (!w->host || !w->shadow) {
-		ret = -ENOMEM;
-		goto out;
+	w->nr = a->cpus;
+	for (k = 0; k < w->nr; k++) {
+		struct smm_bench_thread *t = &w->t[k];
+
+		t->w = w;
+		t->cpu = a->cpu + k;
+		t->nid = smm_numa_node_id(m, t->cpu);
+		init_completion(&t->done);
+		t->host = kcalloc(a->batch, sizeof(*t->host), GFP_KERNEL);
+		t->shadow = kcalloc(a->batch, sizeof(*t->shadow), GFP_KERNEL);
+		if (!t->host || !t->shadow) {
+			ret = -ENOMEM;
+			goto out;
+		}
 	}
 	r->a = *a;
-	r->nid = smm_numa_node_id(m, a->cpu);
+	r->nid = w->t[0].nid;
 	r->verify = READ_ONCE(m->cfg.verify);
 	r->host_init_on_alloc = want_init_on_alloc(GFP_KERNEL);
 	w->m = m;
 	w->r = r;
-	init_completion(&w->done);
-	t = kthread_create_on_node(bench_thread, w, cpu_to_node(a->cpu),
-				   "smm_bench/%u", a->cpu);
-	if (IS_ERR(t)) {
-		ret = PTR_ERR(t);
-		goto out;
+	atomic_set(&w->met, 0);
+	init_waitqueue_head(&w->wq);
+	/* all created before any runs: a thread not created stops the rest */
+	for (k = 0; k < w->nr; k++) {
+		struct task_struct *task;
+
+		task = kthread_create_on_node(bench_thread, &w->t[k],
+					      cpu_to_node(w->t[k].cpu),
+					      "smm_bench/%u", w->t[k].cpu);
+		if (IS_ERR(task)) {
+			ret = PTR_ERR(task);
+			/* never woken: they exit without running bench_thread() */
+			while (k--)
+				kthread_stop(w->t[k].task);
+			goto out;
+		}
+		kthread_bind(task, w->t[k].cpu);
+		w->t[k].task = task;
 	}
-	kthread_bind(t, a->cpu);
-	wake_up_process(t);
-	smm_wait_worker(&w->done, &w->stop);
-	ret = w->ret;
-	if (ret == -EINTR)
+	for (k = 0; k < w->nr; k++)
+		wake_up_process(w->t[k].task);
+	ret = 0;
+	for (k = 0; k < w->nr; k++) {
+		smm_wait_worker(&w->t[k].done, &w->stop);
+		/* a thread's own failure first, then a stop */
+		if (w->t[k].ret && (!ret || ret == -EINTR))
+			ret = w->t[k].ret;
+	}
+	if (ret == -EINTR && w->stop)
 		pr_info("ctl: bench: stopped by a fatal signal after %u of %u repetitions, nothing recorded\n",
 			w->reps_done, a->reps);
 	if (ret)
@@ -282,22 +444,32 @@ int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 
 	pairs = (u64)a->loops * a->batch;
 	for (i = 0; i < a->reps; i++) {
-		r->host_ns[i] = div64_u64(w->host_total[i] + pairs / 2, pairs);
-		r->shadow_ns[i] = div64_u64(w->shadow_total[i] + pairs / 2, pairs);
-		r->ratio[i] = div64_u64(w->shadow_total[i] * 1000 +
-					w->host_total[i] / 2,
-					w->host_total[i] ?: 1);
+		u64 host = 0, shadow = 0, host1, shadow1;
+
+		for (k = 0; k < w->nr; k++) {
+			host = max(host, w->t[k].host_total[i]);
+			shadow = max(shadow, w->t[k].shadow_total[i]);
+		}
+		r->host_ns[i] = div64_u64(host + pairs / 2, pairs);
+		r->shadow_ns[i] = div64_u64(shadow + pairs / 2, pairs);
+		r->ratio[i] = bench_thousandths(shadow, host);
+		if (w->nr == 1)
+			continue;
+		host1 = w->t[0].host1_total[i];
+		shadow1 = w->t[0].shadow1_total[i];
+		r->host1_ns[i] = div64_u64(host1 + pairs / 2, pairs);
+		r->shadow1_ns[i] = div64_u64(shadow1 + pairs / 2, pairs);
+		r->host_scale[i] = bench_thousandths(w->nr * host1, host);
+		r->shadow_scale[i] = bench_thousandths(w->nr * shadow1, shadow);
+		r->scale[i] = bench_thousandths(r->shadow_scale[i],
+						r->host_scale[i]);
 	}
 	mutex_lock(&smm_lock);
 	smm_bench_results[smm_bench_nr++ % SMM_BENCH_KEEP] = *r;
 	pr_info("bench: %s\n", bench_format(r, false));
 	mutex_unlock(&smm_lock);
 out:
-	if (w) {
-		kfree(w->host);
-		kfree(w->shadow);
-	}
-	kfree(w);
+	bench_free(w);
 	kfree(r);
 	return ret;
 }
