@@ -79,6 +79,10 @@ done
 # ctl arguments starting with "events " run with every shadowmm event
 # enabled in tracefs (written to the ring buffer, no reader): the cost of
 # the tracepoints attached, against the order-0 shape's unattached ones.
+# The parameters "notrace" load the module built with -DNOTRACE (every
+# tracepoint call compiled out, as <linux/tracepoint.h> makes it;
+# build_notrace below): the order-0 shadow figure against the default
+# module's is the cost of the tracepoints compiled in and unattached.
 SHAPES=(
 	"|order=0 loops=10000|order-0"
 	"|order=1 loops=10000|order-1"
@@ -91,6 +95,7 @@ SHAPES=(
 	"|events order=0 loops=10000|order-0 events on"
 	"size=256M zone_layout=real|order=0 batch=256 loops=100|x256, matched batch"
 	"verify=1|order=0 loops=10000|order-0 verify=1"
+	"notrace|order=0 loops=10000|order-0 tracepoints out"
 )
 # The smp lane runs order 0 with cpus=2: each repetition on CPU 0 alone,
 # then on both at once; 2 x the first figure over the second is the
@@ -131,7 +136,11 @@ guest_cmd() {
 		if [ "$params" != "$loaded" ]; then
 			[ "$loaded" = none ] ||
 				printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm || exit 1; '
-			printf 'insmod /lib/shadowmm/shadowmm.ko %s || exit 1; ' "$params"
+			if [ "$params" = notrace ]; then
+				printf 'insmod /lib/shadowmm/selftests/shadowmm-notrace.ko || exit 1; '
+			else
+				printf 'insmod /lib/shadowmm/shadowmm.ko %s || exit 1; ' "$params"
+			fi
 			loaded=$params
 		fi
 		case "$args" in
@@ -159,9 +168,26 @@ guest_cmd() {
 	printf 'echo SMM-BENCH-DONE\n'
 }
 
+# The same module with every tracepoint call compiled out (-DNOTRACE),
+# built from a copy of the sources in $out/notrace and shipped to the
+# guest as /lib/shadowmm/selftests/shadowmm-notrace.ko.
+build_notrace() {
+	local src="$out/notrace/src" kdir="/lib/modules/$kver/build"
+
+	rm -rf "$out/notrace"
+	mkdir -p "$src" "$out/notrace/ko"
+	cp -r "$repo/Kbuild" "$repo/dkms.conf" "$repo/include" "$repo/src" "$repo/debugfs" "$src/"
+	find "$src" \( -name '*.o' -o -name '*.cmd' \) -delete
+	log "building the module with tracepoints compiled out ($out/notrace)"
+	make -s -C "$kdir" M="$src" KCFLAGS="-DNOTRACE -Werror" modules >"$out/notrace/build.log" 2>&1 ||
+		{ log "the -DNOTRACE build failed (see $out/notrace/build.log)"; return 1; }
+	cp "$src/shadowmm.ko" "$out/notrace/ko/shadowmm-notrace.ko"
+}
+
 run_lane() {
 	local lane=$1 logf="$out/bench-$1.log" rc=0 n nshapes
 	local args=(run --kernel "$kver" --module "$module" --no-bpftrace
+		--extra-tests "$out/notrace/ko"
 		--timeout "$timeout_s" --append init_on_alloc=0
 		--log "$logf" --dmesg "$out/bench-$lane-dmesg.txt")
 	local envs=()
@@ -210,6 +236,7 @@ mkdir -p "$out"
 : >"$out/bench.meta"
 t0=$(date +%s)
 failed=0
+build_notrace || exit 1
 for lane in ${lanes//,/ }; do
 	run_lane "$lane" || failed=1
 done
@@ -300,9 +327,41 @@ if [ -s "$out/bench.scaling" ]; then
 	}' "$out/bench.scaling"
 fi
 
+# The tracepoints compiled in and unattached: the order-0 shadow figure
+# of the default module over the -DNOTRACE one's, in the same boot.
+awk '
+	FNR == NR {
+		l = $1
+		sub(/^[^ ]* /, "")
+		split($0, p, "|")
+		name[l SUBSEP (++defined[l])] = p[3]
+		next
+	}
+	{
+		n = name[$1 SUBSEP (++seen[$1])]
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		if (n == "order-0") on[$1] = v["shadow_ns_med"]
+		if (n == "order-0 tracepoints out") off[$1] = v["shadow_ns_med"]
+	}
+	END {
+		for (l in off)
+			if (off[l] > 0 && on[l] > 0)
+				printf "%s compiled_in=%s compiled_out=%s cost_pct=%.2f\n", l, on[l],
+				       off[l], (on[l] / off[l] - 1) * 100
+	}' "$out/bench.names" "$out/bench.lines" | sort >"$out/bench.tracepoints"
+if [ -s "$out/bench.tracepoints" ]; then
+	printf '\n%-24s %-6s %12s %13s %8s\n' "tracepoints, order-0" clock "compiled in" \
+		"compiled out" cost
+	awk '{
+		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		printf "%-24s %-6s %12s %13s %7s%%\n", "shadow ns/pair", $1 == "icount" ? "instr" : "wall",
+		       v["compiled_in"], v["compiled_out"], v["cost_pct"]
+	}' "$out/bench.tracepoints"
+fi
+
 # build/bench.json: {"kernel": "...", "runs": [{"lane": "...", "shape":
 # "...", "params": "...", "key": number or [numbers], ...}, ...],
-# "scaling": [...], "init": [...], "metadata": [...]}
+# "scaling": [...], "tracepoints": [...], "init": [...], "metadata": [...]}
 awk -v kver="$kver" '
 	BEGIN { printf "{\n  \"kernel\": \"%s\",\n  \"runs\": [", kver }
 	FNR == NR {
@@ -347,11 +406,13 @@ json_array() {
 }
 {
 	json_array scaling "$out/bench.scaling"
+	json_array tracepoints "$out/bench.tracepoints"
 	json_array init "$out/bench.init"
 	json_array metadata "$out/bench.meta" last
 	echo "}"
 } >>"$out/bench.json"
-rm -f "$out/bench.lines" "$out/bench.names" "$out/bench.scaling" "$out/bench.init" \
+rm -f "$out/bench.lines" "$out/bench.names" "$out/bench.scaling" "$out/bench.tracepoints" \
+	"$out/bench.init" \
 	"$out/bench.meta"
 log "build/bench.json written; ratios are shadow/host (below 1: the shadow is faster)"
 log "total $(($(date +%s) - t0))s"
