@@ -91,22 +91,42 @@ since_mark() {
 	dmesg | sed -n "/shadowmm-selftest: $1\$/,\$p" | sed -n "$2" | tail -n 1
 }
 
-smm_dmesg_mark "workload killed"
-if [ $HAVE_TR = 0 ]; then
-	ktap_test_skip "no tracefs at $TR: the kill could not wait for the run to start"
-else
-	kill_once_running "workload seed=1 ops=$OPS"
-	stop=$(since_mark "workload killed" \
-		"s/.*shadowmm: ctl: workload: stopped by a fatal signal after \([0-9]*\) of $OPS ops$/\1/p")
-	# the killed writer exits with 137 (128 + SIGKILL), the workload
-	# stopped at a scheduling point before its end
-	if [ "$seen" = yes ] && [ "$krc" = 137 ] && [ -n "$stop" ] &&
-	   [ "$stop" -lt "$OPS" ] && [ $((stop % 1024)) = 0 ]; then
-		ktap_test_pass "workload killed once running returned in $killed s (full run $full s), stopped at op $stop of $OPS"
+# killed_run NAME CMD SED: marks dmesg with NAME, writes CMD and kills
+# its writer once its first event is seen (kill_once_running); got is
+# what SED (sed -n, p) finds of its dmesg line after the mark. False,
+# the case skipped, without tracefs.
+killed_run() {
+	smm_dmesg_mark "$1"
+	if [ $HAVE_TR = 0 ]; then
+		ktap_test_skip "no tracefs at $TR: the kill could not wait for the run to start"
+		return 1
+	fi
+	kill_once_running "$2"
+	got=$(since_mark "$1" "$3")
+}
+
+# killed_ok: the run started, its writer died of the SIGKILL (exit 137,
+# 128 + 9) and the command said where it stopped
+killed_ok() {
+	[ "$seen" = yes ] && [ "$krc" = 137 ] && [ -n "$got" ]
+}
+
+# verdict RC PASS FAIL: the case's result; dmesg's last lines on failure
+verdict() {
+	if [ "$1" = 0 ]; then
+		ktap_test_pass "$2"
 	else
-		ktap_test_fail "killed workload: first event seen: $seen, exit $krc after $killed s (full run $full s), stopped at '${stop:-no line}'"
+		ktap_test_fail "$3"
 		dmesg | tail -n 3 | sed 's/^/# /'
 	fi
+}
+
+# the workload stopped at a scheduling point (every 1024 ops) before its end
+if killed_run "workload killed" "workload seed=1 ops=$OPS" \
+	"s/.*shadowmm: ctl: workload: stopped by a fatal signal after \([0-9]*\) of $OPS ops$/\1/p"; then
+	killed_ok && [ "$got" -lt "$OPS" ] && [ $((got % 1024)) = 0 ]
+	verdict $? "workload killed once running returned in $killed s (full run $full s), stopped at op $got of $OPS" \
+		"killed workload: first event seen: $seen, exit $krc after $killed s (full run $full s), stopped at '${got:-no line}'"
 fi
 
 # --- stress and bench writers are killable too ---------------------------------
@@ -114,37 +134,19 @@ fi
 # reps and loops for minutes: killed once running, each stops its worker
 # threads at their next step (stress) or repetition (bench), gives back
 # what they held and returns.
-smm_dmesg_mark "stress killed"
-if [ $HAVE_TR = 0 ]; then
-	ktap_test_skip "no tracefs at $TR: the kill could not wait for the run to start"
-else
-	kill_once_running "stress ms=60000 seed=3"
-	line=$(since_mark "stress killed" \
-		's/.*shadowmm: \(stress: [0-9]* thread(s), 60000 ms, stopped by a fatal signal\)$/\1/p')
-	if [ "$seen" = yes ] && [ "$krc" = 137 ] && [ -n "$line" ] && smm_check_ok &&
-	   [ "$(smm_buddyinfo_drained)" = "$boot" ]; then
-		ktap_test_pass "stress ms=60000 killed once running returned in $killed s: '$line', buddyinfo as before"
-	else
-		ktap_test_fail "killed stress: first event seen: $seen, exit $krc after $killed s, '${line:-no stopped line}'"
-		dmesg | tail -n 3 | sed 's/^/# /'
-	fi
+if killed_run "stress killed" "stress ms=60000 seed=3" \
+	's/.*shadowmm: \(stress: [0-9]* thread(s), 60000 ms, stopped by a fatal signal\)$/\1/p'; then
+	killed_ok && smm_check_ok && [ "$(smm_buddyinfo_drained)" = "$boot" ]
+	verdict $? "stress ms=60000 killed once running returned in $killed s: '$got', buddyinfo as before" \
+		"killed stress: first event seen: $seen, exit $krc after $killed s, '${got:-no stopped line}'"
 fi
 
-smm_dmesg_mark "bench killed"
-if [ $HAVE_TR = 0 ]; then
-	ktap_test_skip "no tracefs at $TR: the kill could not wait for the run to start"
-else
-	kill_once_running "bench order=0 reps=31 loops=1000000"
-	reps=$(since_mark "bench killed" \
-		's/.*shadowmm: ctl: bench: stopped by a fatal signal after \([0-9]*\) of 31 repetitions, nothing recorded$/\1/p')
-	if [ "$seen" = yes ] && [ "$krc" = 137 ] && [ -n "$reps" ] &&
-	   [ "$reps" -lt 31 ] && ! grep -q "loops=1000000" "$SMM_DEBUGFS/bench" &&
-	   smm_check_ok && [ "$(smm_buddyinfo_drained)" = "$boot" ]; then
-		ktap_test_pass "bench reps=31 loops=1000000 killed once running returned in $killed s after $reps repetitions, nothing recorded, buddyinfo as before"
-	else
-		ktap_test_fail "killed bench: first event seen: $seen, exit $krc after $killed s, stopped after '${reps:-no line}' repetitions"
-		dmesg | tail -n 3 | sed 's/^/# /'
-	fi
+if killed_run "bench killed" "bench order=0 reps=31 loops=1000000" \
+	's/.*shadowmm: ctl: bench: stopped by a fatal signal after \([0-9]*\) of 31 repetitions, nothing recorded$/\1/p'; then
+	killed_ok && [ "$got" -lt 31 ] && ! grep -q "loops=1000000" "$SMM_DEBUGFS/bench" &&
+		smm_check_ok && [ "$(smm_buddyinfo_drained)" = "$boot" ]
+	verdict $? "bench reps=31 loops=1000000 killed once running returned in $killed s after $got repetitions, nothing recorded, buddyinfo as before" \
+		"killed bench: first event seen: $seen, exit $krc after $killed s, stopped after '${got:-no line}' repetitions"
 fi
 
 if smm_ctl "alloc order=3 count=4 tag=after" && smm_ctl "free tag=after" &&
