@@ -134,6 +134,17 @@ mutant held-max-off-by-one src/held.c \
 	'if (smm_held_count(m) <= smm_held_max(m))' \
 	held_max_refuses_the_allocation_past_it
 
+# the rmqueue ring's reader leaves out a slot being rewritten; a page's
+# membership is bounded by its node's map
+mutant ring-reader-ignores-busy src/views.c \
+	$'if (seq == SMM_RMQUEUE_BUSY)\n\t\treturn false;' \
+	$'if (false)\n\t\treturn false;' \
+	rmqueue_trace_leaves_out_a_slot_being_written
+mutant memmap-bound-one-past src/mm/internal.h \
+	'if (off >= pgdat->memmap_size ||' \
+	'if (off > pgdat->memmap_size ||' \
+	pa_page_in_memmap_bounds
+
 [ -z "${MUTANTS:-}" ] || read -r -a names <<<"$MUTANTS"
 
 passed=0

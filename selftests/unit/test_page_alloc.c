@@ -3531,6 +3531,38 @@ TEST(pa_double_free_detected)
 	ASSERT_WALK();
 }
 
+/*
+ * smm_page_in_memmap() bounds a pointer by each node's map: its first
+ * and last entries are in, the entries either side of it are in only as
+ * another node's (then with that node's pfn), a pointer into an entry
+ * is not.
+ */
+TEST(pa_page_in_memmap_bounds)
+{
+	int i;
+
+	std_machine();
+	for (i = 0; i < m->nr_nodes; i++) {
+		const struct smm_pglist_data *pgdat = &m->node_data[m->node_ids[i]];
+		struct smm_page *first = smm_pfn_to_page(m, pgdat->memmap_start_pfn);
+		struct smm_page *last = first + (pgdat->memmap_end_pfn -
+						 pgdat->memmap_start_pfn - 1);
+		struct smm_page *outside[2] = { first - 1, last + 1 };
+		unsigned long pfn;
+		int j;
+
+		ASSERT_TRUE(smm_page_in_memmap(m, first, &pfn));
+		ASSERT_EQ(pgdat->memmap_start_pfn, pfn);
+		ASSERT_TRUE(smm_page_in_memmap(m, last, &pfn));
+		ASSERT_EQ(pgdat->memmap_end_pfn - 1, pfn);
+		for (j = 0; j < 2; j++)
+			if (smm_page_in_memmap(m, outside[j], &pfn))
+				ASSERT_PTR_EQ(outside[j], smm_pfn_to_page(m, pfn));
+		ASSERT_FALSE(smm_page_in_memmap(m, (struct smm_page *)
+						((char *)last + 8), NULL));
+	}
+}
+
 TEST(pa_bad_frees_leave_everything_alone)
 {
 	struct smm_page *page, outside;
