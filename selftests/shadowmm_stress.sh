@@ -6,7 +6,9 @@
 #    vCPU ends with OK every time: its walk of the buddy and pcp lists is
 #    one snapshot, so blocks moving between them are not overlaps;
 #  - while stress runs, every command that would change the shadow fails
-#    with EBUSY and a dmesg line; the views stay readable;
+#    with EBUSY and a dmesg line; the views stay readable, and
+#    rmqueue_trace, written by every CPU without a lock, reads whole
+#    lines in seq order;
 #  - afterwards check is OK and buddyinfo after drain is what it was.
 #
 # Deterministic however slow the guest: nothing waits for a time. A stress
@@ -44,6 +46,18 @@ MS=8000
 ROUNDS=5
 VIEWS="buddyinfo pagetypeinfo zoneinfo free_area events allocations"
 ktap_set_plan $((NCMDS + 6))
+
+# rmqueue_trace, which every CPU writes without a lock: read during the
+# run, every line whole and of the view's format, seq increasing
+rmqueue_whole() {
+	awk '
+		!/^seq [0-9]+ pfn 0x[0-9a-f]+ nid [0-9]+ zone (DMA|DMA32|Normal|Movable) order [0-9]+ current_order [0-9]+ migratetype (Unmovable|Movable|Reclaimable|HighAtomic|CMA|Isolate) pcp [01]$/ {
+			print "# torn or malformed rmqueue_trace line: " $0; bad = 1; exit
+		}
+		NR > 1 && $2 + 0 <= prev { print "# rmqueue_trace out of order: " $0; bad = 1; exit }
+		{ prev = $2 + 0 }
+		END { exit bad }' "$SMM_DEBUGFS/rmqueue_trace"
+}
 
 RC=/tmp/smm-stress-rc.$$
 PENDING=/tmp/smm-stress-pending.$$
@@ -116,6 +130,7 @@ while [ "$round" -lt "$ROUNDS" ] &&
 		for v in $VIEWS; do
 			cat "$SMM_DEBUGFS/$v" >/dev/null || badviews="$badviews $v"
 		done
+		rmqueue_whole || badviews="$badviews rmqueue_trace"
 		if refused drain; then
 			reads=$((reads + 1))
 			if [ "$out" != "OK" ]; then
@@ -153,7 +168,7 @@ else
 	ktap_test_fail "check during stress" "$bad of $reads reads not OK ($round run(s))"
 fi
 if [ -z "$badviews" ]; then
-	ktap_test_pass "views readable during stress: $VIEWS"
+	ktap_test_pass "views readable during stress: $VIEWS, and rmqueue_trace whole and in order"
 else
 	ktap_test_fail "views during stress" "unreadable:$badviews"
 fi
