@@ -28,9 +28,9 @@
 #           own threads): wall-clock ns, order 0 only, no init figures
 #
 # Prints a table (shape, clock, host and shadow ns a pair as medians,
-# the shadow/host ratio min/median/max), the scaling, init and metadata
-# tables, and writes build/bench.json: every lane's every figure, each
-# repetition's too. Console logs go to
+# the shadow/host ratio min/median/max), the scaling, tracepoints, init
+# and metadata tables, and writes build/bench.json: every lane's every
+# figure, and each repetition's host, shadow, ratio and scale. Console logs go to
 # build/bench-LANE.log. Exit 0, or 1 when a lane failed (its log says
 # why), 2 on bad usage. Not a test: no figure is judged.
 #
@@ -66,6 +66,12 @@ while [ $# -gt 0 ]; do
 		;;
 	-h | --help) usage; exit 0 ;;
 	*) bad_usage "unknown argument '$1'" ;;
+	esac
+done
+for lane in ${lanes//,/ }; do
+	case "$lane" in
+	wall | icount | smp) ;;
+	*) bad_usage "unknown lane '$lane' (wall, icount or smp)" ;;
 	esac
 done
 [ -n "$kver" ] || kver=$("$here/kver.sh")
@@ -169,8 +175,9 @@ guest_cmd() {
 }
 
 # The same module with every tracepoint call compiled out (-DNOTRACE),
-# built from a copy of the sources in $out/notrace and shipped to the
-# guest as /lib/shadowmm/selftests/shadowmm-notrace.ko.
+# built from a copy of this tree's sources in $out/notrace (so with
+# --module PATH, PATH must be this tree's module for the comparison to
+# hold) and shipped to the guest as /lib/shadowmm/selftests/shadowmm-notrace.ko.
 build_notrace() {
 	local src="$out/notrace/src" kdir="/lib/modules/$kver/build"
 
@@ -187,10 +194,11 @@ build_notrace() {
 run_lane() {
 	local lane=$1 logf="$out/bench-$1.log" rc=0 n nshapes
 	local args=(run --kernel "$kver" --module "$module" --no-bpftrace
-		--extra-tests "$out/notrace/ko"
 		--timeout "$timeout_s" --append init_on_alloc=0
 		--log "$logf" --dmesg "$out/bench-$lane-dmesg.txt")
 	local envs=()
+	! lane_shapes "$lane" | grep -q '^notrace|' ||
+		args+=(--extra-tests "$out/notrace/ko")
 	case "$lane" in
 	wall) args+=(--cpus 2) ;;
 	smp)
@@ -208,7 +216,7 @@ run_lane() {
 	nshapes=$(lane_shapes "$lane" | wc -l)
 	lane_shapes "$lane" | sed "s/^/$lane /" >>"$out/bench.names"
 	log "lane $lane: booting (timeout ${timeout_s}s), $nshapes shapes"
-	env "${envs[@]}" "$here/vm.sh" "${args[@]}" -- "$(guest_cmd "$lane")" |
+	env ${envs[@]+"${envs[@]}"} "$here/vm.sh" "${args[@]}" -- "$(guest_cmd "$lane")" |
 		grep --line-buffered -E '^\[vm\] (error|initramfs)|SMM-BENCH-RUN|error' |
 		sed -u "s/^/[bench] $lane: /"
 	rc=${PIPESTATUS[0]}
@@ -236,7 +244,13 @@ mkdir -p "$out"
 : >"$out/bench.meta"
 t0=$(date +%s)
 failed=0
-build_notrace || exit 1
+# the -DNOTRACE module: for the lanes whose shapes load it
+for lane in ${lanes//,/ }; do
+	if lane_shapes "$lane" | grep -q '^notrace|'; then
+		build_notrace || exit 1
+		break
+	fi
+done
 for lane in ${lanes//,/ }; do
 	run_lane "$lane" || failed=1
 done

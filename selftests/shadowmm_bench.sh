@@ -87,9 +87,9 @@ ncpu=$(grep -c '^processor' /proc/cpuinfo)
 dmesg -c >/dev/null
 if smm_ctl "bench order=0 reps=7 loops=50 cpus=$ncpu" &&
    line=$(grep "^order=0 batch=1 zero=0 reps=7 loops=50 cpu=0 cpus=$ncpu " "$SMM_DEBUGFS/bench") &&
-   { [ "$ncpu" -eq 1 ] || [ "$(field "$line" host_scale_med)" -gt 0 ] &&
+   { [ "$ncpu" -eq 1 ] || { [ "$(field "$line" host_scale_med)" -gt 0 ] &&
      [ "$(field "$line" shadow_scale_med)" -gt 0 ] &&
-     [ "$(field "$line" scale | tr ',' '\n' | grep -c '^[1-9]')" -eq 7 ]; } &&
+     [ "$(field "$line" scale | tr ',' '\n' | grep -c '^[1-9]')" -eq 7 ]; }; } &&
    [ "$(smm_buddyinfo_drained)" = "$boot0" ] && smm_check_ok &&
    ! smm_ctl "bench order=0 reps=7 loops=50 cpus=$((ncpu + 1))" 2>/dev/null &&
    dmesg | grep -q "bench cpus=$((ncpu + 1)) from cpu=0 needs CPU $ncpu, which is not online"; then

@@ -1194,9 +1194,13 @@ int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
 	}
 	a->cpu = args[5].val;
 	a->cpus = args[6].seen ? args[6].val : 1;
-	/* what each side holds at once, and allocates in one repetition */
+	/*
+	 * what each side holds at once, and allocates in one repetition
+	 * (with cpus > 1 the first thread runs it alone first: once more)
+	 */
 	held = (u64)a->batch * a->cpus << a->order;
-	pages = (u64)a->loops * held;
+	pages = (u64)a->loops * (a->cpus + (a->cpus > 1)) *
+		((u64)a->batch << a->order);
 	if (held > SMM_BENCH_MAX_HELD) {
 		log(ctx, "ctl: bench holds %llu pages at once, at most %lu\n",
 		    (unsigned long long)held, SMM_BENCH_MAX_HELD);

@@ -52,7 +52,10 @@ int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 #define SMM_BENCH_MAX_CPUS	64
 /* pages held at once on each side: (batch * cpus) << order, 16 MiB */
 #define SMM_BENCH_MAX_HELD	((16UL << 20) >> PAGE_SHIFT)
-/* pages allocated per repetition, (loops * batch * cpus) << order: 2^22 */
+/*
+ * pages allocated per repetition, (loops * batch * cpus) << order, with
+ * cpus > 1 one more cpus' worth (the first CPU's run alone): 2^22
+ */
 #define SMM_BENCH_MAX_REP_PAGES	(4UL << 20)
 /* ... and with gfp=zero, pages zeroed per repetition: 2^18, 1 GiB */
 #define SMM_BENCH_MAX_ZERO_PAGES	(256UL << 10)

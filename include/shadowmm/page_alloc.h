@@ -122,8 +122,12 @@ struct smm_rmqueue_cpu_ring {
  */
 struct smm_rmqueue_ring {
 	unsigned int size;	/* entries a CPU keeps, and the view shows; 0: off */
-	smm_atomic64_t seq;	/* events recorded so far */
 	struct smm_rmqueue_cpu_ring *cpus;	/* nr_cpus of them */
+	/*
+	 * events recorded so far: every CPU writes it, so it has a cache
+	 * line of its own, away from what every CPU only reads
+	 */
+	smm_atomic64_t seq ____cacheline_aligned_in_smp;
 };
 
 /*

@@ -284,10 +284,11 @@ extern void (*smm_ulock_hook)(struct smm_spinlock *l);
 #define smm_spin_unlock(l)	pthread_mutex_unlock(&(l)->m)
 
 /*
- * The rmqueue ring's lock-free writer: no interrupts here; the barriers
- * are real (the threaded tests read while others write). Threads that
- * share one CPU slot (nr_cpus smaller than their CPU ids) may tear each
- * other's records there, as they may race on the slot's counters.
+ * The rmqueue ring's lock-free writer: no interrupts here; the fences
+ * stand for the kernel's barriers (no test reads the ring while another
+ * thread writes it). Threads that share one CPU slot (nr_cpus smaller
+ * than their CPU ids) may tear each other's records there, as they may
+ * race on the slot's counters.
  */
 #define smm_local_irq_save(flags)	((flags) = 0)
 #define smm_local_irq_restore(flags)	((void)(flags))

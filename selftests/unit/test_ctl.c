@@ -1524,8 +1524,10 @@ TEST(ctl_parse_bench)
 		"bench order=10 batch=5", "bench order=0 batch=1024 loops=4097",
 		"bench order=10 loops=257 gfp=zero",
 		"bench order=0 cpus=0", "bench order=0 cpus=65",
-		/* every thread holds its batch: 4 x 4 MiB is 16 MiB, 5 more */
+		/* every thread holds its batch: 2 x 4 x 4 MiB is 32 MiB */
 		"bench order=10 batch=4 cpus=2",
+		/* 2^22 pages a repetition, and the first CPU's run alone */
+		"bench order=0 loops=1024 batch=1024 cpus=4",
 	};
 	struct smm_bench_args a;
 	unsigned int i;
@@ -1556,9 +1558,11 @@ TEST(ctl_parse_bench)
 	ASSERT_EQ(1024, a.loops);
 	ASSERT_EQ(1, a.cpu);
 	ASSERT_FALSE(a.zero);
-	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 batch=2 cpus=2 loops=1024",
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 batch=2 cpus=2 loops=680",
 					 &a, smm_log_discard, NULL));
 	ASSERT_EQ(2, a.cpus);
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=0 loops=1024 batch=1024 cpus=3",
+					 &a, smm_log_discard, NULL));
 	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 loops=256 gfp=zero",
 					 &a, smm_log_discard, NULL));
 	ASSERT_TRUE(a.zero);

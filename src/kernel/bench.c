@@ -106,13 +106,16 @@ struct smm_bench_work {
 };
 
 /*
- * Every thread of the run waits here before each timed phase, so that
- * with cpus=N the N CPUs run each one at once (and the others are idle,
- * asleep, while the first runs one alone). False when the run is
- * stopping (a fatal signal to the writer, or another thread failed):
- * every thread waiting or coming sees it, none waits for one gone.
+ * Every thread of the run waits here before each timed phase. Asleep
+ * (@spin false) while the first thread runs a phase alone, so that the
+ * others take no host CPU from it; spinning (@spin true) just before a
+ * phase all N run, so that they start it together rather than one
+ * wake-up apart. False when the run is stopping (a fatal signal to the
+ * writer, or another thread failed): every thread waiting or coming sees
+ * it, none waits for one gone.
  */
-static bool bench_meet(struct smm_bench_thread *t, unsigned int *meetings)
+static bool bench_meet(struct smm_bench_thread *t, unsigned int *meetings,
+		       bool spin)
 {
 	struct smm_bench_work *w = t->w;
 	int want = ++*meetings * w->nr;
@@ -123,11 +126,17 @@ static bool bench_meet(struct smm_bench_thread *t, unsigned int *meetings)
 		wake_up_all(&w->wq);
 		return true;
 	}
-	while (!wait_event_timeout(w->wq, atomic_read(&w->met) >= want ||
-				   READ_ONCE(w->stop) || READ_ONCE(w->failed),
-				   HZ))
-		;
-	return atomic_read(&w->met) >= want;
+	while (atomic_read(&w->met) < want) {
+		if (READ_ONCE(w->stop) || READ_ONCE(w->failed))
+			return false;
+		if (spin)
+			cpu_relax();
+		else
+			wait_event_timeout(w->wq, atomic_read(&w->met) >= want ||
+					   READ_ONCE(w->stop) ||
+					   READ_ONCE(w->failed), HZ);
+	}
+	return true;
 }
 
 /* @loops loops of batch allocations, then batch frees: the ns they took. */
@@ -204,7 +213,7 @@ static int bench_phase(struct smm_bench_thread *t, unsigned int i,
 
 	cond_resched();
 	if (w->nr > 1) {
-		if (!bench_meet(t, meetings))
+		if (!bench_meet(t, meetings, false))
 			return -EINTR;
 		if (t == w->t) {
 			ret = run(t, loops, host ? &t->host1_total[i] :
@@ -212,8 +221,11 @@ static int bench_phase(struct smm_bench_thread *t, unsigned int i,
 			if (ret)
 				return ret;
 		}
+		/* the others sleep until the first is done alone */
+		if (!bench_meet(t, meetings, false))
+			return -EINTR;
 	}
-	if (!bench_meet(t, meetings))
+	if (!bench_meet(t, meetings, true))
 		return -EINTR;
 	return run(t, loops, host ? &t->host_total[i] : &t->shadow_total[i]);
 }
@@ -351,7 +363,7 @@ static void bench_free(struct smm_bench_work *w)
 		kfree(w->t[k].host);
 		kfree(w->t[k].shadow);
 	}
-	kfree(w);
+	kvfree(w);
 }
 
 /*
@@ -381,7 +393,8 @@ int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 			return -EINVAL;
 		}
 	}
-	w = kzalloc(struct_size(w, t, a->cpus), GFP_KERNEL);
+	/* about 1 KiB a thread: not necessarily contiguous */
+	w = kvzalloc(struct_size(w, t, a->cpus), GFP_KERNEL);
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	if (!w || !r) {
 		ret = -ENOMEM;

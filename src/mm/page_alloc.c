@@ -130,6 +130,8 @@ static __always_inline u64 smm_rmqueue_ring_write(struct smm_machine *m,
 	r->pcp = pcp;
 	smm_smp_wmb();
 	WRITE_ONCE(r->seq, seq);
+	/* a reader that sees the new head sees the record's seq too */
+	smm_smp_wmb();
 	WRITE_ONCE(cr->head, cr->head + 1);
 	smm_local_irq_restore(flags);
 	return seq;
