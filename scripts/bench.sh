@@ -4,14 +4,16 @@
 # bench.sh - the host's page allocator against the shadow's (make bench).
 #
 # Usage: scripts/bench.sh [--kernel VER] [--module PATH] [--timeout S]
-#                         [--lanes wall,icount,smp]
+#                         [--lanes wall,icount,smp,bpftrace]
 #
 # Boots the guest once a lane, with init_on_alloc=0 (Debian zeroes every
 # host page otherwise; the shadow only zeroes on __GFP_ZERO), and runs
 # ctl bench (src/kernel/bench.c) there for each shape: orders 0, 1, 3, 4,
 # 9 and 10 one at a time, order 0 in batches of 256 (at the default
 # geometry and with the pcp batch the host's), order 0 with verify=1 and with
-# __GFP_ZERO; reps=7 each (host and shadow repetitions alternating, on
+# __GFP_ZERO, with every event on and with the tracepoints compiled out;
+# slab objects of 64 and 512 bytes, one at a time and 256 at once; the
+# host's order-0 loop with the live mirror on against off; reps=7 each (host and shadow repetitions alternating, on
 # CPU 0); the smp lane runs order 0 on one vCPU and on both at once
 # (cpus=2), whose figures give the throughput scaling of the host and of
 # the shadow.
@@ -26,6 +28,9 @@
 #   smp     2 vCPUs on multi-threaded TCG (a host thread each, so they
 #           really run at once; the host's 2 cores are shared with qemu's
 #           own threads): wall-clock ns, order 0 only, no init figures
+#   bpftrace  as icount, with bpftrace in the guest's image: order 0
+#           unattached, then with a bpftrace program attached to every
+#           shadowmm tracepoint; no init figures
 #
 # Prints a table (shape, clock, host and shadow ns a pair as medians,
 # the shadow/host ratio min/median/max), the scaling, tracepoints, init
@@ -38,7 +43,7 @@
 #   --kernel VER   guest kernel (default scripts/kver.sh)
 #   --module PATH  module built for VER (default <repo>/shadowmm.ko)
 #   --timeout S    per boot (default 600)
-#   --lanes LIST   comma-separated, default wall,icount,smp
+#   --lanes LIST   comma-separated, default wall,icount,smp,bpftrace
 #   -h, --help
 
 set -eu
@@ -51,7 +56,7 @@ out="$repo/build"
 kver=""
 module="$repo/shadowmm.ko"
 timeout_s=600
-lanes=wall,icount,smp
+lanes=wall,icount,smp,bpftrace
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--kernel | --module | --timeout | --lanes)
@@ -70,8 +75,8 @@ while [ $# -gt 0 ]; do
 done
 for lane in ${lanes//,/ }; do
 	case "$lane" in
-	wall | icount | smp) ;;
-	*) bad_usage "unknown lane '$lane' (wall, icount or smp)" ;;
+	wall | icount | smp | bpftrace) ;;
+	*) bad_usage "unknown lane '$lane' (wall, icount, smp or bpftrace)" ;;
 	esac
 done
 [ -n "$kver" ] || kver=$("$here/kver.sh")
@@ -85,6 +90,13 @@ done
 # ctl arguments starting with "events " run with every shadowmm event
 # enabled in tracefs (written to the ring buffer, no reader): the cost of
 # the tracepoints attached, against the order-0 shape's unattached ones.
+# Those starting with "bpftrace " run with a bpftrace program attached to
+# every shadowmm tracepoint, counting its events in a map (BPF_PROG);
+# its counts go to the lane's log, and a run in which it counted no
+# event fails the lane. The slab shapes time kmem_cache_alloc() and
+# kmem_cache_free() on a host cache against the shadow's on one of the
+# same object size; the mirror shape times the host's own order-0 loop
+# with the live mirror off ("host") and on ("shadow").
 # The parameters "notrace" load the module built with -DNOTRACE (every
 # tracepoint call compiled out, as <linux/tracepoint.h> makes it;
 # build_notrace below): the order-0 shadow figure against the default
@@ -102,6 +114,10 @@ SHAPES=(
 	"size=256M zone_layout=real|order=0 batch=256 loops=100|x256, matched batch"
 	"verify=1|order=0 loops=10000|order-0 verify=1"
 	"notrace|order=0 loops=10000|order-0 tracepoints out"
+	"|slab=64 loops=10000|slab 64 B"
+	"|slab=512 loops=10000|slab 512 B"
+	"|slab=64 batch=256 loops=100|slab 64 B x256 batch"
+	"|order=0 loops=10000 mirror=on|order-0 mirror on/off"
 )
 # The smp lane runs order 0 with cpus=2: each repetition on CPU 0 alone,
 # then on both at once; 2 x the first figure over the second is the
@@ -110,13 +126,26 @@ SMP_SHAPES=(
 	"|order=0 loops=10000 cpus=2|order-0, 2 CPUs at once"
 )
 
+# The bpftrace lane: order 0 unattached, then with bpftrace attached to
+# every shadowmm tracepoint, in one boot (bpftrace's ~60 MiB in the
+# guest's image would leave node 0 too little for the matched shape).
+BPF_SHAPES=(
+	"|order=0 loops=10000|order-0"
+	"|bpftrace order=0 loops=10000|order-0 bpftrace on"
+)
+
+# Does lane $1 time the pipeline's init too?
+has_init() {
+	[ "$1" = wall ] || [ "$1" = icount ]
+}
+
 # The shapes of lane $1, in the order its guest runs them.
 lane_shapes() {
-	if [ "$1" = smp ]; then
-		printf '%s\n' "${SMP_SHAPES[@]}"
-	else
-		printf '%s\n' "${SHAPES[@]}"
-	fi
+	case "$1" in
+	smp) printf '%s\n' "${SMP_SHAPES[@]}" ;;
+	bpftrace) printf '%s\n' "${BPF_SHAPES[@]}" ;;
+	*) printf '%s\n' "${SHAPES[@]}" ;;
+	esac
 }
 
 # Pipeline init (smm_boot(), from memblock to the slab caches), timed
@@ -150,6 +179,10 @@ guest_cmd() {
 			loaded=$params
 		fi
 		case "$args" in
+		"bpftrace "*)
+			args=${args#bpftrace }
+			printf '%s; ' "$(bpftrace_cmd "$args")"
+			;;
 		"events "*)
 			args=${args#events }
 			printf 'echo 1 >$E; echo "SMM-BENCH-RUN events %s"; echo "bench %s reps=7" >$D/ctl || exit 1; echo 0 >$E; ' \
@@ -162,8 +195,8 @@ guest_cmd() {
 		esac
 	done < <(lane_shapes "$1")
 	printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm || exit 1; '
-	# the smp lane has no init figures
-	if [ "$1" != smp ]; then
+	# the smp and bpftrace lanes have no init figures
+	if has_init "$1"; then
 		for s in $(for z in $INIT_SIZES; do for _ in $(seq "$INIT_REPS"); do echo "$z"; done; done); do
 			printf 'insmod /lib/shadowmm/shadowmm.ko size=%s || exit 1; ' "$s"
 			printf 'dmesg | sed -n "s/.*shadowmm: boot: \\([0-9]*\\) pages (memory map \\([0-9]*\\)) in \\([0-9]*\\) ns.*/SMM-INIT size=%s pages=\\1 memmap=\\2 ns=\\3/p" | tail -n 1; ' "$s"
@@ -172,6 +205,20 @@ guest_cmd() {
 		done
 	fi
 	printf 'echo SMM-BENCH-DONE\n'
+}
+
+# The guest's command for a bpftrace shape with ctl arguments $1: the
+# program started in the background, waited for until its BEGIN has run
+# (its probes are attached then; at most 120 s under TCG), the bench, then
+# SIGINT, which makes it print its counts (marked SMM-BT).
+# shellcheck disable=SC2016
+bpftrace_cmd() {
+	local prog='BEGIN { printf("SMM-BT-READY\n"); } tracepoint:shadowmm:* { @[probe] = count(); }'
+
+	printf "bpftrace -e '%s' >/tmp/bt.out 2>&1 & bt=\$!; " "$prog"
+	printf '%s' 'i=0; until grep -q SMM-BT-READY /tmp/bt.out; do i=$((i + 1)); [ $i -le 600 ] || { cat /tmp/bt.out; exit 1; }; sleep 0.2; done; '
+	printf 'echo "SMM-BENCH-RUN bpftrace %s"; echo "bench %s reps=7" >$D/ctl || exit 1; ' "$1" "$1"
+	printf '%s' 'kill -INT $bt; wait $bt; sed "s/^/SMM-BT /" /tmp/bt.out'
 }
 
 # The same module with every tracepoint call compiled out (-DNOTRACE),
@@ -193,12 +240,14 @@ build_notrace() {
 
 run_lane() {
 	local lane=$1 logf="$out/bench-$1.log" rc=0 n nshapes
-	local args=(run --kernel "$kver" --module "$module" --no-bpftrace
+	local args=(run --kernel "$kver" --module "$module"
 		--timeout "$timeout_s" --append init_on_alloc=0
 		--log "$logf" --dmesg "$out/bench-$lane-dmesg.txt")
 	local envs=()
 	! lane_shapes "$lane" | grep -q '^notrace|' ||
 		args+=(--extra-tests "$out/notrace/ko")
+	# bpftrace in the guest's image only for a lane that runs it (~5 s)
+	lane_shapes "$lane" | grep -q '^[^|]*|bpftrace ' || args+=(--no-bpftrace)
 	case "$lane" in
 	wall) args+=(--cpus 2) ;;
 	smp)
@@ -207,11 +256,11 @@ run_lane() {
 		args+=(--cpus 2)
 		envs=("SMM_QEMU_ACCEL=tcg,thread=multi")
 		;;
-	icount)
+	icount | bpftrace)
 		args+=(--cpus 1 --qemu-arg -icount --qemu-arg shift=0)
 		envs=("SMM_QEMU_ACCEL=tcg,thread=single")
 		;;
-	*) bad_usage "unknown lane '$lane' (wall, icount or smp)" ;;
+	*) bad_usage "unknown lane '$lane' (wall, icount, smp or bpftrace)" ;;
 	esac
 	nshapes=$(lane_shapes "$lane" | wc -l)
 	lane_shapes "$lane" | sed "s/^/$lane /" >>"$out/bench.names"
@@ -225,12 +274,17 @@ run_lane() {
 	tr -d '\r' <"$logf" | sed -n "s/^SMM-INIT \(size=.*\)/$lane \1/p" >>"$out/bench.init"
 	tr -d '\r' <"$logf" | sed -n "s/^SMM-META \(size=.*\)/$lane \1/p" >>"$out/bench.meta"
 	n=$(grep -c "^$lane " "$out/bench.lines" || true)
+	if lane_shapes "$lane" | grep -q '^[^|]*|bpftrace ' &&
+	   ! tr -d '\r' <"$logf" | grep -Eq '^SMM-BT @\[tracepoint:shadowmm:[a-z_]+\]: [1-9]'; then
+		log "lane $lane: bpftrace counted no shadowmm event (see $logf)"
+		return 1
+	fi
 	if [ "$rc" -ne 0 ] || [ "$n" -ne "$nshapes" ]; then
 		log "lane $lane: $n of $nshapes results (see $logf)"
 		return 1
 	fi
 	n=$(grep -c "^$lane " "$out/bench.init" || true)
-	if [ "$lane" != smp ] && [ "$n" -ne "$(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS))" ]; then
+	if has_init "$lane" && [ "$n" -ne "$(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS))" ]; then
 		log "lane $lane: $n init figures of $(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS)) (see $logf)"
 		return 1
 	fi
@@ -279,7 +333,7 @@ while read -r lane line; do
 		{ v[$1] = $2 }
 		END {
 			printf "%-24s %-6s %13s %14s  %.3f/%.3f/%.3f\n", name,
-			       lane == "icount" ? "instr" : "wall", v["host_ns_med"],
+			       lane == "icount" || lane == "bpftrace" ? "instr" : "wall", v["host_ns_med"],
 			       v["shadow_ns_med"], v["ratio_min"] / 1000,
 			       v["ratio_med"] / 1000, v["ratio_max"] / 1000
 		}'
@@ -336,13 +390,16 @@ if [ -s "$out/bench.scaling" ]; then
 		"shadow/host min/med/max"
 	awk '{
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		printf "%-8s %-6s %5s %9s %9s  %s/%s/%s\n", "order-0", $1 == "icount" ? "instr" : "wall",
+		printf "%-8s %-6s %5s %9s %9s  %s/%s/%s\n", "order-0", $1 == "icount" || $1 == "bpftrace" ? "instr" : "wall",
 		       v["cpus"], v["host"], v["shadow"], v["ratio_min"], v["ratio_med"], v["ratio_max"]
 	}' "$out/bench.scaling"
 fi
 
-# The tracepoints compiled in and unattached: the order-0 shadow figure
-# of the default module over the -DNOTRACE one's, in the same boot.
+# The tracepoints, on the order-0 shadow figure of each lane that has
+# one: compiled in and unattached over the -DNOTRACE module's (cost),
+# then every event on in tracefs and bpftrace attached to every one, each
+# over the unattached figure of its own boot (null where the lane has
+# no such shape).
 awk '
 	FNR == NR {
 		l = $1
@@ -356,20 +413,29 @@ awk '
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 		if (n == "order-0") on[$1] = v["shadow_ns_med"]
 		if (n == "order-0 tracepoints out") off[$1] = v["shadow_ns_med"]
+		if (n == "order-0 events on") ev[$1] = v["shadow_ns_med"]
+		if (n == "order-0 bpftrace on") bt[$1] = v["shadow_ns_med"]
 	}
+	function num(x) { return x > 0 ? x : "null" }
+	function pct(x, o) { return x > 0 && o > 0 ? sprintf("%.2f", (x / o - 1) * 100) : "null" }
 	END {
-		for (l in off)
-			if (off[l] > 0 && on[l] > 0)
-				printf "%s compiled_in=%s compiled_out=%s cost_pct=%.2f\n", l, on[l],
-				       off[l], (on[l] / off[l] - 1) * 100
+		for (l in on)
+			if ((l in off) || (l in ev) || (l in bt))
+				printf "%s compiled_in=%s compiled_out=%s cost_pct=%s events=%s events_pct=%s bpftrace=%s bpftrace_pct=%s\n",
+				       l, on[l], num(off[l]), pct(on[l], off[l]), num(ev[l]),
+				       pct(ev[l], on[l]), num(bt[l]), pct(bt[l], on[l])
 	}' "$out/bench.names" "$out/bench.lines" | sort >"$out/bench.tracepoints"
 if [ -s "$out/bench.tracepoints" ]; then
-	printf '\n%-24s %-6s %12s %13s %8s\n' "tracepoints, order-0" clock "compiled in" \
-		"compiled out" cost
-	awk '{
+	printf '\n%-20s %-8s %9s %9s %8s %9s %8s %9s %8s\n' "tracepoints, order-0" lane \
+		"out" "in" "in/out" "tracefs" "/in" "bpftrace" "/in"
+	awk '
+	function p(x) { return x == "null" ? "-" : x "%" }
+	function d(x) { return x == "null" ? "-" : x }
+	{
 		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		printf "%-24s %-6s %12s %13s %7s%%\n", "shadow ns/pair", $1 == "icount" ? "instr" : "wall",
-		       v["compiled_in"], v["compiled_out"], v["cost_pct"]
+		printf "%-20s %-8s %9s %9s %8s %9s %8s %9s %8s\n", "shadow ns/pair", $1,
+		       d(v["compiled_out"]), v["compiled_in"], p(v["cost_pct"]), d(v["events"]),
+		       p(v["events_pct"]), d(v["bpftrace"]), p(v["bpftrace_pct"])
 	}' "$out/bench.tracepoints"
 fi
 

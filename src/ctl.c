@@ -1138,13 +1138,48 @@ int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 	return 1;
 }
 
+/* slab=SIZE and mirror=on against the rest of bench's arguments */
+static int check_bench_mode(const struct smm_ctl_arg *order,
+			    const struct smm_ctl_arg *slab,
+			    const struct smm_ctl_arg *mirror, unsigned int cpus,
+			    smm_log_fn log, void *ctx)
+{
+	if (slab->seen && order->seen) {
+		log(ctx, "ctl: bench takes order=N (pages) or slab=SIZE (objects), not both\n");
+		return -EINVAL;
+	}
+	if (slab->seen && (slab->val < SMM_BENCH_MIN_SLAB ||
+			   slab->val > SMM_BENCH_MAX_SLAB)) {
+		log(ctx, "ctl: bench slab is an object size, %d..%d bytes\n",
+		    SMM_BENCH_MIN_SLAB, SMM_BENCH_MAX_SLAB);
+		return -EINVAL;
+	}
+	if (!slab->seen && (!order->seen || order->val >= SMM_MAX_ORDER)) {
+		log(ctx, "ctl: bench needs order=0..%d or slab=%d..%d\n",
+		    SMM_MAX_ORDER - 1, SMM_BENCH_MIN_SLAB, SMM_BENCH_MAX_SLAB);
+		return -EINVAL;
+	}
+	if (!mirror->seen)
+		return 0;
+	if (strcmp(mirror->str, "on")) {
+		log(ctx, "ctl: bench mirror is on (the mirror's cost on the host's loop)\n");
+		return -EINVAL;
+	}
+	if (slab->seen || cpus > 1) {
+		log(ctx, "ctl: bench mirror=on times pages (order=N) on one CPU (cpus=1)\n");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
 			smm_log_fn log, void *ctx)
 {
 	struct smm_ctl_arg args[] = {
 		{ .key = "order" }, { .key = "reps" }, { .key = "loops" },
 		{ .key = "batch" }, { .key = "gfp", .is_str = true },
-		{ .key = "cpu" }, { .key = "cpus" },
+		{ .key = "cpu" }, { .key = "cpus" }, { .key = "slab" },
+		{ .key = "mirror", .is_str = true },
 	};
 	char buf[SMM_CTL_MAX + 1];
 	char *tok[SMM_CTL_MAX_TOKENS];
@@ -1157,10 +1192,14 @@ int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
 	ret = parse_args(tok + 1, ntok - 1, args, ARRAY_SIZE(args), log, ctx);
 	if (ret)
 		return ret;
-	if (!args[0].seen || args[0].val >= SMM_MAX_ORDER) {
-		log(ctx, "ctl: bench needs order=0..%d\n", SMM_MAX_ORDER - 1);
+	if (args[6].seen && (!args[6].val || args[6].val > SMM_BENCH_MAX_CPUS)) {
+		log(ctx, "ctl: bench cpus is 1..%d\n", SMM_BENCH_MAX_CPUS);
 		return -EINVAL;
 	}
+	ret = check_bench_mode(&args[0], &args[7], &args[8],
+			       args[6].seen ? args[6].val : 1, log, ctx);
+	if (ret)
+		return ret;
 	if (args[1].seen && (args[1].val < SMM_BENCH_MIN_REPS ||
 			     args[1].val > SMM_BENCH_MAX_REPS)) {
 		log(ctx, "ctl: bench reps is %d..%d\n", SMM_BENCH_MIN_REPS,
@@ -1184,23 +1223,26 @@ int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,
 		return -EINVAL;
 	}
 	a->order = args[0].val;
+	a->slab = args[7].val;
+	a->mirror = args[8].seen;
 	a->reps = args[1].seen ? args[1].val : SMM_BENCH_MIN_REPS;
 	a->loops = args[2].seen ? args[2].val : SMM_BENCH_DEF_LOOPS;
 	a->batch = args[3].seen ? args[3].val : 1;
 	a->zero = args[4].seen;
-	if (args[6].seen && (!args[6].val || args[6].val > SMM_BENCH_MAX_CPUS)) {
-		log(ctx, "ctl: bench cpus is 1..%d\n", SMM_BENCH_MAX_CPUS);
-		return -EINVAL;
-	}
 	a->cpu = args[5].val;
 	a->cpus = args[6].seen ? args[6].val : 1;
 	/*
 	 * what each side holds at once, and allocates in one repetition
-	 * (with cpus > 1 the first thread runs it alone first: once more)
+	 * (with cpus > 1 the first thread runs it alone first: once more);
+	 * slab objects count as the pages their bytes fill
 	 */
 	held = (u64)a->batch * a->cpus << a->order;
 	pages = (u64)a->loops * (a->cpus + (a->cpus > 1)) *
 		((u64)a->batch << a->order);
+	if (a->slab) {
+		held = DIV_ROUND_UP(held * a->slab, PAGE_SIZE);
+		pages = DIV_ROUND_UP(pages * a->slab, PAGE_SIZE);
+	}
 	if (held > SMM_BENCH_MAX_HELD) {
 		log(ctx, "ctl: bench holds %llu pages at once, at most %lu\n",
 		    (unsigned long long)held, SMM_BENCH_MAX_HELD);
@@ -1342,8 +1384,9 @@ static const struct smm_ctl_cmd {
 	{ "verify", ctl_buddy, { "0|1" } },
 	{ "workload", ctl_buddy, { "seed=S ops=N" } },
 	{ "stress", NULL, { "ms=N [seed=S]" } },
-	{ "bench", NULL,
-	  { "order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C] [cpus=N]" } },
+	{ "bench", NULL, {
+		"order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C] [cpus=N] [mirror=on]",
+		"slab=SIZE [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C] [cpus=N]" } },
 	{ "cache", ctl_slab, {
 		"create name=N size=S [align=A] [flags=hwcache|reclaim]",
 		"destroy name=N",

@@ -318,6 +318,32 @@ void smm_mirror_apply(struct smm_mirror *mm, struct smm_machine *m,
 	pc->active = false;
 }
 
+/*
+ * Free every shadow block the table holds and empty it; the count freed.
+ * For a caller whose probes are off, so that no event can run meanwhile
+ * (bench mirror=on: src/kernel/bench.c). Not `mirror off`, which keeps
+ * what was mirrored for the views.
+ */
+unsigned long smm_mirror_release(struct smm_mirror *mm, struct smm_machine *m)
+{
+	unsigned long i, freed = 0;
+
+	for (i = 0; i < (1UL << mm->slot_bits); i++) {
+		struct smm_mirror_slot *s = &mm->slots[i];
+		struct smm_page *page;
+
+		if (!s->key)
+			continue;
+		page = smm_pfn_to_page(m, s->shadow_pfn);
+		if (page)
+			smm_free_pages(m, page, s->order);
+		s->key = 0;
+		freed++;
+	}
+	mm->used = 0;
+	return freed;
+}
+
 /* ---- views ------------------------------------------------------------ */
 
 void smm_mirror_stats_sum(struct smm_mirror *mm,

@@ -59,6 +59,9 @@ int smm_ctl_parse_stress(const char *cmd, unsigned int *ms, u32 *seed,
 #define SMM_BENCH_MAX_REP_PAGES	(4UL << 20)
 /* ... and with gfp=zero, pages zeroed per repetition: 2^18, 1 GiB */
 #define SMM_BENCH_MAX_ZERO_PAGES	(256UL << 10)
+/* slab=SIZE: object sizes, up to the largest kmalloc cache's (8 KiB) */
+#define SMM_BENCH_MIN_SLAB	8
+#define SMM_BENCH_MAX_SLAB	8192
 
 struct smm_bench_args {
 	unsigned int order;
@@ -68,12 +71,22 @@ struct smm_bench_args {
 	unsigned int cpu;	/* the CPU the (first) timing thread is bound to */
 	unsigned int cpus;	/* threads at once, on CPUs cpu, cpu + 1, ... */
 	bool zero;		/* __GFP_ZERO on both sides */
+	/*
+	 * slab=SIZE: kmem_cache_alloc() and kmem_cache_free() on a cache of
+	 * objects of SIZE bytes on each side instead of pages (0: pages)
+	 */
+	unsigned int slab;
+	/*
+	 * mirror=on: both sides are the host's loop, the second with the
+	 * live mirror's probes attached (for the run's thread alone)
+	 */
+	bool mirror;
 };
 
 /*
- * `bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]
- * [cpus=N]`, in the same grammar as every other command (the module runs
- * it: src/kernel/bench.c). Returns 1 with *@a filled, 0 when @cmd is not a
+ * `bench order=N|slab=SIZE [reps=R] [loops=L] [batch=B] [gfp=zero]
+ * [cpu=C] [cpus=N] [mirror=on]`, in the same grammar as every other
+ * command (the module runs it: src/kernel/bench.c). Returns 1 with *@a filled, 0 when @cmd is not a
  * bench command (nothing logged), or -EINVAL, explained through @log.
  */
 int smm_ctl_parse_bench(const char *cmd, struct smm_bench_args *a,

@@ -112,6 +112,8 @@ int smm_mirror_init(struct smm_mirror *mm, unsigned long entries,
 void smm_mirror_destroy(struct smm_mirror *mm);
 /* Forget the table, the counters and the log (no event may be running). */
 void smm_mirror_clear(struct smm_mirror *mm);
+/* Every block the table holds freed in the shadow, the table empty. */
+unsigned long smm_mirror_release(struct smm_mirror *mm, struct smm_machine *m);
 
 /* Any filter field set to "any". */
 void smm_mirror_filter_any(struct smm_mirror_filter *f);

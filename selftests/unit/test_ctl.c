@@ -749,7 +749,7 @@ static const char *const ctl_forms[] = {
 	"policy default\n", "policy preferred nid=", "policy bind nodes=",
 	"policy interleave nodes=", "free tag=", "free pfn=", "free all\n",
 	"drain\n", "verify 0|1\n", "workload seed=", "stress ms=",
-	"bench order=",
+	"bench order=", "bench slab=",
 	"cache create name=", "cache destroy name=", "cache alloc name=",
 	"cache free tag=", "kmalloc size=", "kfree tag=", "mirror on",
 	"mirror off\n", "help\n",
@@ -1528,6 +1528,13 @@ TEST(ctl_parse_bench)
 		"bench order=10 batch=4 cpus=2",
 		/* 2^22 pages a repetition, and the first CPU's run alone */
 		"bench order=0 loops=1024 batch=1024 cpus=4",
+		/* objects: slab=SIZE instead of order=N, 8..8192 bytes */
+		"bench slab=64 order=0", "bench slab=7", "bench slab=8193",
+		"bench slab=x",
+		/* 3 x 1024 x 8 KiB objects held at once: 24 MiB */
+		"bench slab=8192 batch=1024 cpus=3 loops=1",
+		"bench order=0 mirror=off", "bench order=0 mirror=on cpus=2",
+		"bench slab=64 mirror=on",
 	};
 	struct smm_bench_args a;
 	unsigned int i;
@@ -1566,6 +1573,22 @@ TEST(ctl_parse_bench)
 	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=10 loops=256 gfp=zero",
 					 &a, smm_log_discard, NULL));
 	ASSERT_TRUE(a.zero);
+	ASSERT_EQ(0, a.slab);
+	ASSERT_FALSE(a.mirror);
+	/* 1024 x 8 KiB x 2 CPUs: 16 MiB held, the most */
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench slab=8192 batch=1024 cpus=2 loops=1",
+					 &a, smm_log_discard, NULL));
+	ASSERT_EQ(8192, a.slab);
+	ASSERT_EQ(0, a.order);
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench slab=8 gfp=zero", &a,
+					 smm_log_discard, NULL));
+	ASSERT_EQ(8, a.slab);
+	ASSERT_TRUE(a.zero);
+	ASSERT_EQ(1, smm_ctl_parse_bench("bench order=2 mirror=on", &a,
+					 smm_log_discard, NULL));
+	ASSERT_TRUE(a.mirror);
+	ASSERT_EQ(2, a.order);
+	ASSERT_EQ(0, a.slab);
 }
 
 /* The executor knows the word, and leaves it to the module. */

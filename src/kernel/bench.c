@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * ctl `bench order=N [reps=R] [loops=L] [batch=B] [gfp=zero] [cpu=C]
- * [cpus=N]`: the host's page allocator against the shadow's, in one
+ * ctl `bench order=N|slab=SIZE [reps=R] [loops=L] [batch=B] [gfp=zero]
+ * [cpu=C] [cpus=N] [mirror=on]`: the host's page allocator against the
+ * shadow's, in one
  * kernel thread bound to CPU C, or with cpus=N in N of them, bound to
  * CPUs C .. C + N - 1. Repetitions alternate, host then shadow, R pairs
  * of them; with cpus=N each is run by the first thread alone and then by
@@ -11,6 +12,17 @@
  * smm_alloc_pages() then smm_free_pages() on the shadow (the shadow's
  * GFP_KERNEL, the CPU's shadow node preferred). gfp=zero adds __GFP_ZERO
  * on both sides.
+ *
+ * slab=SIZE times objects instead: kmem_cache_alloc() then
+ * kmem_cache_free() on a host cache of SIZE-byte objects against
+ * smm_kmem_cache_alloc() and smm_kmem_cache_free() on a shadow cache of
+ * the same size and flags (both created for the run, destroyed after;
+ * the host may merge its own with a kmalloc cache, the shadow never
+ * merges). mirror=on times the host's page loop twice a repetition: the
+ * "shadow" figures are the host's loop with the live mirror's probes on
+ * for the run's thread (src/kernel/mirror.c, smm_mirror_bench_on()), so
+ * the ratio is what the mirror adds to a host allocation and free; the
+ * result counts the allocations mirrored.
  *
  * The clock is ktime_get_ns(), nothing else: on an -icount shift=0 guest
  * the guest's clock counts instructions, so the same figure is then an
@@ -43,6 +55,7 @@
 
 #include "shadowmm/ctl.h"
 #include "shadowmm/kernel/module.h"
+#include "shadowmm/slab.h"
 
 #define SMM_BENCH_KEEP		16
 #define SMM_BENCH_LINE		2048
@@ -66,6 +79,9 @@ struct smm_bench_result {
 	u64 host_scale[SMM_BENCH_MAX_REPS];
 	u64 shadow_scale[SMM_BENCH_MAX_REPS];
 	u64 scale[SMM_BENCH_MAX_REPS];
+	/* mirror=on: allocations mirrored, and those it could not follow */
+	u64 mirrored;
+	u64 mirror_missed;
 };
 
 /* The last runs, oldest first from index smm_bench_nr % KEEP; smm_lock. */
@@ -74,6 +90,11 @@ static unsigned int smm_bench_nr;
 static char smm_bench_line[SMM_BENCH_LINE];	/* smm_lock */
 
 struct smm_bench_work;
+struct smm_bench_thread;
+
+/* One side's timed loops: @loops loops of a batch; the ns they took. */
+typedef int (*smm_bench_fn)(struct smm_bench_thread *t, unsigned int loops,
+			    u64 *ns);
 
 /* One timing thread: bound to its CPU, with its own batch arrays. */
 struct smm_bench_thread {
@@ -81,8 +102,16 @@ struct smm_bench_thread {
 	struct task_struct *task;
 	unsigned int cpu;
 	int nid;			/* the shadow node this CPU prefers */
-	struct page **host;
-	struct smm_page **shadow;
+	union {				/* a batch: pages, or slab=SIZE objects */
+		struct page **host;
+		void **host_obj;
+	};
+	union {
+		struct smm_page **shadow;
+		void **shadow_obj;
+	};
+	u64 mirrored;			/* mirror=on, over the thread's runs */
+	u64 mirror_missed;
 	u64 host_total[SMM_BENCH_MAX_REPS];
 	u64 shadow_total[SMM_BENCH_MAX_REPS];
 	/* cpus > 1, the first thread's: the repetitions it ran alone */
@@ -96,6 +125,9 @@ struct smm_bench_thread {
 struct smm_bench_work {
 	struct smm_machine *m;
 	struct smm_bench_result *r;
+	smm_bench_fn host_fn, shadow_fn;	/* the two sides of the run */
+	struct kmem_cache *host_cache;		/* slab=SIZE */
+	struct smm_kmem_cache *shadow_cache;
 	unsigned int reps_done;		/* by the first thread */
 	bool stop;		/* the writer got a fatal signal */
 	bool failed;		/* a thread failed: the others stop too */
@@ -197,6 +229,84 @@ fail:
 	return -ENOMEM;
 }
 
+static int bench_host_slab(struct smm_bench_thread *t, unsigned int loops,
+			   u64 *ns)
+{
+	struct smm_bench_work *w = t->w;
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN | (w->r->a.zero ? __GFP_ZERO : 0);
+	unsigned int batch = w->r->a.batch, l, i;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (l = 0; l < loops; l++) {
+		for (i = 0; i < batch; i++) {
+			t->host_obj[i] = kmem_cache_alloc(w->host_cache, gfp);
+			if (unlikely(!t->host_obj[i]))
+				goto fail;
+		}
+		for (i = 0; i < batch; i++)
+			kmem_cache_free(w->host_cache, t->host_obj[i]);
+	}
+	*ns = ktime_get_ns() - t0;
+	return 0;
+fail:
+	while (i--)
+		kmem_cache_free(w->host_cache, t->host_obj[i]);
+	pr_info("ctl: bench: the host's cache had no object for allocation %u of the batch (cpu %u)\n",
+		i + 1, t->cpu);
+	return -ENOMEM;
+}
+
+static int bench_shadow_slab(struct smm_bench_thread *t, unsigned int loops,
+			     u64 *ns)
+{
+	struct smm_bench_work *w = t->w;
+	unsigned int gfp = SMM_GFP_KERNEL | (w->r->a.zero ? SMM___GFP_ZERO : 0);
+	unsigned int batch = w->r->a.batch, l, i;
+	struct smm_machine *m = w->m;
+	u64 t0;
+
+	t0 = ktime_get_ns();
+	for (l = 0; l < loops; l++) {
+		for (i = 0; i < batch; i++) {
+			t->shadow_obj[i] = smm_kmem_cache_alloc(m, w->shadow_cache,
+								gfp);
+			if (unlikely(!t->shadow_obj[i]))
+				goto fail;
+		}
+		for (i = 0; i < batch; i++)
+			smm_kmem_cache_free(m, w->shadow_cache, t->shadow_obj[i]);
+	}
+	*ns = ktime_get_ns() - t0;
+	return 0;
+fail:
+	while (i--)
+		smm_kmem_cache_free(m, w->shadow_cache, t->shadow_obj[i]);
+	pr_info("ctl: bench: the shadow's cache had no object for allocation %u of the batch (cpu %u)\n",
+		i + 1, t->cpu);
+	return -ENOMEM;
+}
+
+/*
+ * mirror=on: the host's loop with the mirror's probes on for this thread
+ * (attached before the clock starts, detached after it stops).
+ */
+static int bench_host_mirrored(struct smm_bench_thread *t, unsigned int loops,
+			       u64 *ns)
+{
+	u64 mirrored, missed;
+	int ret;
+
+	ret = smm_mirror_bench_on(t->w->m, current->pid);
+	if (ret)
+		return ret;
+	ret = bench_host(t, loops, ns);
+	smm_mirror_bench_off(t->w->m, &mirrored, &missed);
+	t->mirrored += mirrored;
+	t->mirror_missed += missed;
+	return ret;
+}
+
 /*
  * One timed phase of repetition @i, host or shadow: with cpus > 1 the
  * first thread first runs it alone (the others asleep in bench_meet()),
@@ -205,9 +315,8 @@ fail:
 static int bench_phase(struct smm_bench_thread *t, unsigned int i,
 		       bool host, unsigned int *meetings)
 {
-	int (*run)(struct smm_bench_thread *t, unsigned int loops, u64 *ns) =
-		host ? bench_host : bench_shadow;
 	struct smm_bench_work *w = t->w;
+	smm_bench_fn run = host ? w->host_fn : w->shadow_fn;
 	unsigned int loops = w->r->a.loops;
 	int ret;
 
@@ -239,9 +348,9 @@ static int bench_thread(void *data)
 	int ret;
 
 	/* one untimed loop each: the per-cpu lists and caches warm */
-	ret = bench_host(t, 1, &warm);
+	ret = w->host_fn(t, 1, &warm);
 	if (!ret)
-		ret = bench_shadow(t, 1, &warm);
+		ret = w->shadow_fn(t, 1, &warm);
 	for (i = 0; i < reps && !ret; i++) {
 		if (t == w->t)
 			w->reps_done = i;
@@ -313,9 +422,14 @@ static const char *bench_format(const struct smm_bench_result *r, bool reps)
 	int size = sizeof(smm_bench_line), len;
 
 	len = scnprintf(buf, size,
-			"order=%u batch=%u zero=%d reps=%u loops=%u cpu=%u cpus=%u nid=%d verify=%d host_init_on_alloc=%d",
+			"order=%u batch=%u zero=%d reps=%u loops=%u cpu=%u cpus=%u nid=%d verify=%d host_init_on_alloc=%d slab=%u mirror=%d",
 			a->order, a->batch, a->zero, a->reps, a->loops, a->cpu,
-			a->cpus, r->nid, r->verify, r->host_init_on_alloc);
+			a->cpus, r->nid, r->verify, r->host_init_on_alloc,
+			a->slab, a->mirror);
+	if (a->mirror)
+		len += scnprintf(buf + len, size - len,
+				 " mirrored=%llu mirror_missed=%llu",
+				 r->mirrored, r->mirror_missed);
 	len = put_stats(buf, len, size, "host_ns", r->host_ns, a->reps);
 	len = put_stats(buf, len, size, "shadow_ns", r->shadow_ns, a->reps);
 	len = put_stats(buf, len, size, "ratio", r->ratio, a->reps);
@@ -352,13 +466,55 @@ static u64 bench_thousandths(u64 a, u64 b)
 	return div64_u64(a * 1000 + b / 2, b ?: 1);
 }
 
-/* The run's threads' arrays, and the run. */
+/*
+ * The two sides of run @w; for slab=SIZE their caches, of SIZE-byte
+ * objects, no flags, created for the run (the shadow's under smm_lock:
+ * the views walk its cache list).
+ */
+static int bench_sides(struct smm_bench_work *w)
+{
+	const struct smm_bench_args *a = &w->r->a;
+	struct smm_machine *m = w->m;
+
+	w->host_fn = bench_host;
+	w->shadow_fn = a->mirror ? bench_host_mirrored : bench_shadow;
+	if (!a->slab)
+		return 0;
+	w->host_fn = bench_host_slab;
+	w->shadow_fn = bench_shadow_slab;
+	w->host_cache = kmem_cache_create("smm_bench", a->slab, 0, 0, NULL);
+	if (!w->host_cache) {
+		pr_info("ctl: bench: the host made no cache of %u-byte objects\n",
+			a->slab);
+		return -ENOMEM;
+	}
+	mutex_lock(&smm_lock);
+	if (smm_slab_is_available(m))
+		w->shadow_cache = smm_kmem_cache_create(m, "smm_bench", a->slab,
+							0, 0);
+	mutex_unlock(&smm_lock);
+	if (!w->shadow_cache) {
+		pr_info("ctl: bench: the shadow made no cache of %u-byte objects\n",
+			a->slab);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The run's caches, threads' arrays, and the run. */
 static void bench_free(struct smm_bench_work *w)
 {
 	unsigned int k;
 
 	if (!w)
 		return;
+	/* every object was freed: neither destroy finds one left */
+	kmem_cache_destroy(w->host_cache);
+	if (w->shadow_cache) {
+		mutex_lock(&smm_lock);
+		smm_kmem_cache_destroy(w->m, w->shadow_cache);
+		mutex_unlock(&smm_lock);
+	}
 	for (k = 0; k < w->nr; k++) {
 		kfree(w->t[k].host);
 		kfree(w->t[k].shadow);
@@ -401,6 +557,12 @@ int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 		goto out;
 	}
 	w->nr = a->cpus;
+	w->m = m;
+	w->r = r;
+	r->a = *a;
+	ret = bench_sides(w);
+	if (ret)
+		goto out;
 	for (k = 0; k < w->nr; k++) {
 		struct smm_bench_thread *t = &w->t[k];
 
@@ -415,12 +577,9 @@ int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 			goto out;
 		}
 	}
-	r->a = *a;
 	r->nid = w->t[0].nid;
 	r->verify = READ_ONCE(m->cfg.verify);
 	r->host_init_on_alloc = want_init_on_alloc(GFP_KERNEL);
-	w->m = m;
-	w->r = r;
 	atomic_set(&w->met, 0);
 	init_waitqueue_head(&w->wq);
 	/* all created before any runs: a thread not created stops the rest */
@@ -456,6 +615,8 @@ int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 		goto out;
 
 	pairs = (u64)a->loops * a->batch;
+	r->mirrored = w->t[0].mirrored;
+	r->mirror_missed = w->t[0].mirror_missed;
 	for (i = 0; i < a->reps; i++) {
 		u64 host = 0, shadow = 0, host1, shadow1;
 

@@ -190,19 +190,67 @@ void smm_mirror_module_exit(void)
 	smm_mirror_destroy(&smm_mirror);
 }
 
+/* Every probe off, the alloc one first; none runs after the return. */
+static void smm_mirror_probes_off(struct smm_machine *m)
+{
+	int i;
+
+	for (i = ARRAY_SIZE(smm_mirror_tps) - 1; i >= 0; i--)
+		tracepoint_probe_unregister(smm_mirror_tps[i].tp,
+					    smm_mirror_tps[i].probe, m);
+	tracepoint_synchronize_unregister();
+}
+
+/*
+ * Every probe on, the free ones first (so that every allocation mirrored
+ * has its free seen); on a failure none is left on.
+ */
+static int smm_mirror_probes_on(struct smm_machine *m)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(smm_mirror_tps); i++) {
+		ret = tracepoint_probe_register(smm_mirror_tps[i].tp,
+						smm_mirror_tps[i].probe, m);
+		if (ret) {
+			pr_info("ctl: mirror: kmem:%s: probe not attached: %d\n",
+				smm_mirror_tps[i].name, ret);
+			while (i--)
+				tracepoint_probe_unregister(smm_mirror_tps[i].tp,
+							    smm_mirror_tps[i].probe,
+							    m);
+			tracepoint_synchronize_unregister();
+			return ret;
+		}
+	}
+	return 0;
+}
+
+/* -ENOENT, said, when the host lacks one of the kmem tracepoints. */
+static int smm_mirror_have_tps(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(smm_mirror_tps); i++) {
+		if (!smm_mirror_tps[i].tp) {
+			pr_info("ctl: mirror: the host has no kmem:%s tracepoint\n",
+				smm_mirror_tps[i].name);
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
 /* Detach every probe of @m, the alloc one first; smm_lock held. */
 void smm_mirror_detach(struct smm_machine *m)
 {
-	int i;
 	u64 sum[SMM_MIRROR_NR_STATS];
 
 	if (!m->mirroring)
 		return;
-	for (i = ARRAY_SIZE(smm_mirror_tps) - 1; i >= 0; i--)
-		tracepoint_probe_unregister(smm_mirror_tps[i].tp,
-					    smm_mirror_tps[i].probe, m);
 	/* no probe runs past here: the machine may change or go */
-	tracepoint_synchronize_unregister();
+	smm_mirror_probes_off(m);
 	m->mirroring = false;
 	smm_mirror_stats_sum(&smm_mirror, sum);
 	pr_info("mirror: off: %llu of %llu host allocations mirrored, %llu frees, %llu unmatched, %llu dropped\n",
@@ -213,16 +261,11 @@ void smm_mirror_detach(struct smm_machine *m)
 static int smm_mirror_attach(struct smm_machine *m,
 			     const struct smm_mirror_filter *f)
 {
-	unsigned int i;
 	int ret;
 
-	for (i = 0; i < ARRAY_SIZE(smm_mirror_tps); i++) {
-		if (!smm_mirror_tps[i].tp) {
-			pr_info("ctl: mirror: the host has no kmem:%s tracepoint\n",
-				smm_mirror_tps[i].name);
-			return -ENOENT;
-		}
-	}
+	ret = smm_mirror_have_tps();
+	if (ret)
+		return ret;
 	if (f->host_nid >= 0 && !node_state(f->host_nid, N_MEMORY)) {
 		pr_info("ctl: mirror: nid=%d is not a host node with memory\n",
 			f->host_nid);
@@ -248,24 +291,54 @@ static int smm_mirror_attach(struct smm_machine *m,
 	smm_mirror.filter = *f;
 	m->mirror_detach = smm_mirror_detach;
 	m->mirroring = true;
-	for (i = 0; i < ARRAY_SIZE(smm_mirror_tps); i++) {
-		ret = tracepoint_probe_register(smm_mirror_tps[i].tp,
-						smm_mirror_tps[i].probe, m);
-		if (ret) {
-			pr_info("ctl: mirror: kmem:%s: probe not attached: %d\n",
-				smm_mirror_tps[i].name, ret);
-			while (i--)
-				tracepoint_probe_unregister(smm_mirror_tps[i].tp,
-							    smm_mirror_tps[i].probe,
-							    m);
-			tracepoint_synchronize_unregister();
-			m->mirroring = false;
-			return ret;
-		}
+	ret = smm_mirror_probes_on(m);
+	if (ret) {
+		m->mirroring = false;
+		return ret;
 	}
 	pr_info("ctl: mirror on (pid %d comm '%s' order %u-%u nid %d)\n",
 		f->pid, f->comm, f->order_lo, f->order_hi, f->host_nid);
 	return 0;
+}
+
+/*
+ * bench mirror=on (src/kernel/bench.c), m->busy held by the bench, the
+ * mirror off: the probes on for the host allocations of task @pid alone
+ * (every host free is looked up, as with `mirror on`), without the fresh
+ * shadow boot `mirror on` does: the bench's own allocations are all
+ * freed before smm_mirror_bench_off(), which releases whatever else is
+ * left. Starts the mirror's counters and log afresh, as `mirror on` does.
+ */
+int smm_mirror_bench_on(struct smm_machine *m, int pid)
+{
+	int ret;
+
+	ret = smm_mirror_have_tps();
+	if (ret)
+		return ret;
+	smm_mirror_clear(&smm_mirror);
+	smm_mirror_filter_any(&smm_mirror.filter);
+	smm_mirror.filter.pid = pid;
+	return smm_mirror_probes_on(m);
+}
+
+/*
+ * The probes off again; *@mirrored the allocations mirrored since
+ * smm_mirror_bench_on(), *@missed those the filter passed but the mirror
+ * could not follow (no shadow block, a full table, dropped).
+ */
+void smm_mirror_bench_off(struct smm_machine *m, u64 *mirrored, u64 *missed)
+{
+	u64 sum[SMM_MIRROR_NR_STATS];
+
+	smm_mirror_probes_off(m);
+	smm_mirror_stats_sum(&smm_mirror, sum);
+	*mirrored = sum[SMM_MST_MIRRORED];
+	*missed = sum[SMM_MST_SHADOW_FAIL] + sum[SMM_MST_TABLE_FULL] +
+		  sum[SMM_MST_DROPPED];
+	/* no probe runs now: nothing else touches the table */
+	smm_mirror_release(&smm_mirror, m);
+	smm_mirror_filter_any(&smm_mirror.filter);
 }
 
 int smm_mirror_ctl(bool on, const struct smm_mirror_filter *f)

@@ -61,6 +61,9 @@ void smm_mirror_module_exit(void);
 int smm_mirror_ctl(bool on, const struct smm_mirror_filter *f);
 /* Probes off and no longer running (nothing when off); smm_lock held. */
 void smm_mirror_detach(struct smm_machine *m);
+/* bench mirror=on: the probes for task @pid's allocations, and off. */
+int smm_mirror_bench_on(struct smm_machine *m, int pid);
+void smm_mirror_bench_off(struct smm_machine *m, u64 *mirrored, u64 *missed);
 /* mirror/compare: the host's free_area counts in buddyinfo's layout. */
 void smm_show_host_buddyinfo(smm_emit_fn emit, void *ctx);
 
