@@ -145,6 +145,12 @@ mutant memmap-bound-one-past src/mm/internal.h \
 	'if (off > pgdat->memmap_size ||' \
 	pa_page_in_memmap_bounds
 
+# bench mirror=on's release gives every held block back to the shadow
+mutant mirror-release-leaks src/mirror.c \
+	$'\t\tif (page)\n\t\t\tsmm_free_pages(m, page, s->order);\n\t\ts->key = 0;' \
+	$'\t\tif (page && !freed)\n\t\t\tsmm_free_pages(m, page, s->order);\n\t\ts->key = 0;' \
+	mirror_release_frees_every_block
+
 [ -z "${MUTANTS:-}" ] || read -r -a names <<<"$MUTANTS"
 
 passed=0

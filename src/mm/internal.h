@@ -101,6 +101,37 @@ static inline unsigned long smm__page_to_pfn(struct smm_machine *m,
 }
 
 /*
+ * smm_pfn_to_page() inline, for the allocator's own paths (the slab
+ * layer's virt_to_slab() on every free). FLATMEM: the node whose span
+ * holds @pfn, else the first map that covers it (a pfn in the rounding
+ * of a map beyond its node), else NULL; SPARSEMEM: the section's map.
+ */
+static inline struct smm_page *smm__pfn_to_page(struct smm_machine *m,
+						unsigned long pfn)
+{
+	struct smm_page *other = NULL;
+	int i;
+
+	if (unlikely(m->sparse.mem_section))
+		return smm_sparse_pfn_to_page(&m->sparse, pfn);
+	for (i = 0; i < m->nr_nodes; i++) {
+		struct smm_pglist_data *pgdat = smm_pgdat(m, m->node_ids[i]);
+		struct smm_page *page;
+
+		if (!pgdat->node_mem_map || pfn < pgdat->memmap_start_pfn ||
+		    pfn >= pgdat->memmap_end_pfn)
+			continue;
+		page = smm_pgdat_map(pgdat) + (pfn - pgdat->memmap_start_pfn);
+		if (likely(pfn >= pgdat->node_start_pfn &&
+			   pfn < pgdat->node_start_pfn + pgdat->node_spanned_pages))
+			return page;
+		if (!other)
+			other = page;
+	}
+	return other;
+}
+
+/*
  * for_each_online_pgdat() and for_each_zone(): the nodes with memory and
  * all their zones, populated or not. As with memblock's walks the index
  * lives in the loop and each step is one call.
@@ -157,8 +188,16 @@ void smm_per_cpu_pages_init(struct smm_per_cpu_pages *pcp);
 void smm__free_pages_core(struct smm_machine *m, struct smm_page *page,
 			  unsigned long pfn, unsigned int order);
 
-/* The CPU a caller pinned with smm_get_cpu(), as an index for m's arrays. */
-unsigned int smm_cpu_index(const struct smm_machine *m, int cpu);
+/*
+ * The CPU a caller pinned with smm_get_cpu(), as an index for m's arrays
+ * (inline: the pcp and slab fast paths take it on every call).
+ */
+static inline unsigned int smm_cpu_index(const struct smm_machine *m, int cpu)
+{
+	unsigned int c = cpu;
+
+	return likely(c < m->nr_cpus) ? c : c % m->nr_cpus;
+}
 
 /*
  * pindex_to_order(): the order of pcp list @pindex (low orders by type,

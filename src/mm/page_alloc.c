@@ -61,13 +61,6 @@ const char *const smm_zone_names[SMM_MAX_NR_ZONES] = {
  * may make nr_cpus smaller than its CPU ids; such CPUs then share a slot
  * (the pcp lists stay correct, they are locked; the counters may race).
  */
-unsigned int smm_cpu_index(const struct smm_machine *m, int cpu)
-{
-	unsigned int c = cpu;
-
-	return c < m->nr_cpus ? c : c % m->nr_cpus;
-}
-
 static struct smm_vm_events *smm_events(struct smm_machine *m, int cpu)
 {
 	return &m->events[smm_cpu_index(m, cpu)];
@@ -256,26 +249,7 @@ enum smm_migratetype smm_gfp_migratetype(unsigned int gfp)
  */
 struct smm_page *smm_pfn_to_page(struct smm_machine *m, unsigned long pfn)
 {
-	struct smm_page *other = NULL;
-	int i;
-
-	if (unlikely(m->sparse.mem_section))
-		return smm_sparse_pfn_to_page(&m->sparse, pfn);
-	for (i = 0; i < m->nr_nodes; i++) {
-		struct smm_pglist_data *pgdat = smm_pgdat(m, m->node_ids[i]);
-		struct smm_page *page;
-
-		if (!pgdat->node_mem_map || pfn < pgdat->memmap_start_pfn ||
-		    pfn >= pgdat->memmap_end_pfn)
-			continue;
-		page = smm_pgdat_map(pgdat) + (pfn - pgdat->memmap_start_pfn);
-		if (pfn >= pgdat->node_start_pfn &&
-		    pfn < pgdat->node_start_pfn + pgdat->node_spanned_pages)
-			return page;
-		if (!other)
-			other = page;
-	}
-	return other;
+	return smm__pfn_to_page(m, pfn);
 }
 
 /* page_to_pfn(): smm__page_to_pfn(), for the files outside mm/. */

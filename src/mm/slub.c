@@ -1028,19 +1028,26 @@ static void smm_slab_free(struct smm_machine *m, struct smm_kmem_cache *s,
 		smm__slab_free(m, s, slab, x);
 }
 
-struct smm_slab *smm_virt_to_slab(struct smm_machine *m, const void *x)
+/* virt_to_slab(), inline for the free paths; smm_virt_to_slab() for the rest */
+static __always_inline struct smm_slab *
+smm__virt_to_slab(struct smm_machine *m, const void *x)
 {
 	struct smm_page *page;
 
 	if (SMM_ZERO_OR_NULL_PTR(x))
 		return NULL;
-	page = smm_pfn_to_page(m, PHYS_PFN(smm_virt_to_phys(x)));
+	page = smm__pfn_to_page(m, PHYS_PFN(smm_virt_to_phys(x)));
 	if (!page)
 		return NULL;
 	page = smm_compound_head(page);
 	if (!smm_test_page_flag(page, SMM_PG_slab))
 		return NULL;
 	return smm_page_slab(page);
+}
+
+struct smm_slab *smm_virt_to_slab(struct smm_machine *m, const void *x)
+{
+	return smm__virt_to_slab(m, x);
 }
 
 /*
@@ -1062,7 +1069,7 @@ static struct smm_kmem_cache *smm_cache_from_obj(struct smm_kmem_cache *s,
 void smm_kmem_cache_free(struct smm_machine *m, struct smm_kmem_cache *s,
 			 void *x)
 {
-	struct smm_slab *slab = smm_virt_to_slab(m, x);
+	struct smm_slab *slab = smm__virt_to_slab(m, x);
 
 	if (!slab) {
 		pr_warn("shadowmm: kmem_cache_free(%s): not a slab object\n",
@@ -1195,7 +1202,7 @@ void smm_kfree(struct smm_machine *m, const void *x)
 		trace_kfree("", 0);
 		return;
 	}
-	page = smm_pfn_to_page(m, PHYS_PFN(smm_virt_to_phys(x)));
+	page = smm__pfn_to_page(m, PHYS_PFN(smm_virt_to_phys(x)));
 	if (!page) {
 		pr_warn("shadowmm: kfree of memory outside the shadow\n");
 		return;
@@ -1220,7 +1227,7 @@ size_t smm_ksize(struct smm_machine *m, const void *x)
 		return slab->slab_cache->object_size;
 	if (SMM_ZERO_OR_NULL_PTR(x))
 		return 0;
-	page = smm_pfn_to_page(m, PHYS_PFN(smm_virt_to_phys(x)));
+	page = smm__pfn_to_page(m, PHYS_PFN(smm_virt_to_phys(x)));
 	return page ? PAGE_SIZE << page->private : 0;
 }
 
