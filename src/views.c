@@ -354,7 +354,8 @@ static bool smm_rmqueue_slot_copy(const struct smm_rmqueue_rec *slot,
 	if (seq == SMM_RMQUEUE_BUSY)
 		return false;
 	smm_smp_rmb();
-	*dst = *slot;
+	/* torn when a writer came meanwhile: the second seq read says so */
+	*dst = smm_data_race(*slot);
 	smm_smp_rmb();
 	dst->seq = seq;
 	return READ_ONCE(slot->seq) == seq;

@@ -77,6 +77,8 @@ static inline phys_addr_t smm_virt_to_phys(const void *va)
 #define smm_smp_wmb()			smp_wmb()
 /* and reader side: the sequence word, the copy, the sequence word again */
 #define smm_smp_rmb()			smp_rmb()
+/* a read that races with a writer by design (KCSAN: not a data race) */
+#define smm_data_race(expr)		data_race(expr)
 
 /* sort() of lib/sort.c */
 #define smm_sort(base, num, size, cmp)	sort(base, num, size, cmp, NULL)

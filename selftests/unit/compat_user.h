@@ -294,6 +294,7 @@ extern void (*smm_ulock_hook)(struct smm_spinlock *l);
 #define smm_local_irq_restore(flags)	((void)(flags))
 #define smm_smp_wmb()			__atomic_thread_fence(__ATOMIC_RELEASE)
 #define smm_smp_rmb()			__atomic_thread_fence(__ATOMIC_ACQUIRE)
+#define smm_data_race(expr)		(expr)
 
 #define smm_sort(base, num, size, cmp)	qsort(base, num, size, cmp)
 

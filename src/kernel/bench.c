@@ -603,7 +603,8 @@ int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 		wake_up_process(w->t[k].task);
 	ret = 0;
 	for (k = 0; k < w->nr; k++) {
-		smm_wait_worker(&w->t[k].done, &w->stop);
+		/* a fatal signal wakes the threads asleep in bench_meet() */
+		smm_wait_worker(&w->t[k].done, &w->stop, &w->wq);
 		/* a thread's own failure first, then a stop */
 		if (w->t[k].ret && (!ret || ret == -EINTR))
 			ret = w->t[k].ret;

@@ -20,6 +20,7 @@
 #include <linux/kthread.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
+#include <linux/wait.h>
 
 #include "shadowmm/kernel/module.h"
 
@@ -170,7 +171,8 @@ static int stress_thread(void *data)
 	kthread_complete_and_exit(&w->done, 0);
 }
 
-bool smm_wait_worker(struct completion *done, bool *stop)
+bool smm_wait_worker(struct completion *done, bool *stop,
+		     struct wait_queue_head *wq)
 {
 	bool killed = false;
 	long left;
@@ -183,6 +185,8 @@ bool smm_wait_worker(struct completion *done, bool *stop)
 		if (left < 0) {
 			killed = true;
 			WRITE_ONCE(*stop, true);
+			if (wq)
+				wake_up_all(wq);
 		}
 	}
 }
@@ -233,7 +237,7 @@ int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed)
 	for (i = 0; i < nr_cpu_ids; i++) {
 		if (!w[i].m)
 			continue;
-		if (smm_wait_worker(&w[i].done, &stop))
+		if (smm_wait_worker(&w[i].done, &stop, NULL))
 			ret = -EINTR;
 		pr_info("stress: cpu %u: %lu allocations, %lu frees, %lu failed\n",
 			i, w[i].allocs, w[i].frees, w[i].fails);

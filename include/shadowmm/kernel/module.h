@@ -35,10 +35,13 @@ int smm_stress_run(struct smm_machine *m, unsigned int ms, u32 seed);
 /*
  * The writer of stress or bench waiting for a worker thread: woken every
  * 10 s (a long run is not a hung task) and by a fatal signal, which sets
- * *@stop for the worker to see; it still waits for the worker to end (it
- * uses the machine and its caller's memory). True if a signal came.
+ * *@stop for the worker to see and wakes @wq (NULL: none), where workers
+ * may sleep; it still waits for the worker to end (it uses the machine
+ * and its caller's memory). True if a signal came.
  */
-bool smm_wait_worker(struct completion *done, bool *stop);
+struct wait_queue_head;
+bool smm_wait_worker(struct completion *done, bool *stop,
+		     struct wait_queue_head *wq);
 
 /*
  * ctl `bench` (src/kernel/bench.c): likewise (a fatal signal stops it
