@@ -309,35 +309,46 @@ for lane in ${lanes//,/ }; do
 	run_lane "$lane" || failed=1
 done
 
-# The name of shape $2 (from 1) of lane $1, or its parameters with $3 = params.
-shape_field() {
-	awk -v lane="$1" -v n="$2" -v f="${3:-name}" '
-		$1 == lane && ++i == n {
-			sub(/^[^ ]* /, "")
-			split($0, p, "|")
-			print f == "name" ? p[3] : p[1]
-			exit
-		}' "$out/bench.names"
+# Each run with its shape: "LANE|NAME|PARAMS|key=value ..." a line, in
+# bench.runs (a lane's result lines come in its shapes' order; a lane cut
+# short has fewer). Every table and the JSON below read it, splitting the
+# figures with kv() ($KV, prepended to their awk programs).
+awk '
+	FNR == NR {
+		l = $1
+		sub(/^[^ ]* /, "")
+		split($0, p, "|")
+		k = l SUBSEP (++defined[l])
+		name[k] = p[3]; param[k] = p[1]
+		next
+	}
+	{
+		k = $1 SUBSEP (++seen[$1])
+		l = $1
+		sub(/^[^ ]* /, "")
+		printf "%s|%s|%s|%s\n", l, name[k], param[k], $0
+	}' "$out/bench.names" "$out/bench.lines" >"$out/bench.runs"
+# shellcheck disable=SC2016
+KV='function kv(s, v,    f, n, i, e) {
+	split("", v)
+	n = split(s, f, " ")
+	for (i = 1; i <= n; i++) {
+		e = index(f[i], "=")
+		if (e) v[substr(f[i], 1, e - 1)] = substr(f[i], e + 1)
+	}
 }
+function clock(lane) { return lane == "icount" || lane == "bpftrace" ? "instr" : "wall" }
+'
 
-# The table: one row a shape and lane (a lane's lines are in its shapes' order).
+# The table: one row a shape and lane.
 printf '\n%-24s %-6s %13s %13s  %s\n' shape clock "host ns/pair" "shadow ns/pair" \
 	"shadow/host min/med/max"
-prev="" i=0
-while read -r lane line; do
-	[ "$lane" = "$prev" ] || i=0
-	prev=$lane
-	i=$((i + 1))
-	name=$(shape_field "$lane" "$i")
-	echo "$line" | tr ' ' '\n' | awk -F= -v name="$name" -v lane="$lane" '
-		{ v[$1] = $2 }
-		END {
-			printf "%-24s %-6s %13s %14s  %.3f/%.3f/%.3f\n", name,
-			       lane == "icount" || lane == "bpftrace" ? "instr" : "wall", v["host_ns_med"],
-			       v["shadow_ns_med"], v["ratio_min"] / 1000,
-			       v["ratio_med"] / 1000, v["ratio_max"] / 1000
-		}'
-done <"$out/bench.lines"
+awk -F'|' "$KV"'{
+	kv($4, v)
+	printf "%-24s %-6s %13s %14s  %.3f/%.3f/%.3f\n", $2, clock($1), v["host_ns_med"],
+	       v["shadow_ns_med"], v["ratio_min"] / 1000, v["ratio_med"] / 1000,
+	       v["ratio_max"] / 1000
+}' "$out/bench.runs"
 
 # Init: per lane and size, ns (instructions on the icount lane) a page
 # and the growth from the size before (a doubling: 2.0 when linear).
@@ -377,14 +388,13 @@ awk '{
 # Scaling, from the cpus=N lines: N x the CPU's figure alone over the
 # figure with all N at once (throughput), the host's, the shadow's, and
 # the shadow's over the host's, each the median of its repetitions'.
-awk '
-	{
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-		if (v["cpus"] > 1)
-			printf "%s cpus=%d host=%.3f shadow=%.3f ratio_min=%.3f ratio_med=%.3f ratio_max=%.3f\n",
-			       $1, v["cpus"], v["host_scale_med"] / 1000, v["shadow_scale_med"] / 1000,
-			       v["scale_min"] / 1000, v["scale_med"] / 1000, v["scale_max"] / 1000
-	}' "$out/bench.lines" >"$out/bench.scaling"
+awk -F'|' "$KV"'{
+	kv($4, v)
+	if (v["cpus"] > 1)
+		printf "%s cpus=%d host=%.3f shadow=%.3f ratio_min=%.3f ratio_med=%.3f ratio_max=%.3f\n",
+		       $1, v["cpus"], v["host_scale_med"] / 1000, v["shadow_scale_med"] / 1000,
+		       v["scale_min"] / 1000, v["scale_med"] / 1000, v["scale_max"] / 1000
+}' "$out/bench.runs" >"$out/bench.scaling"
 if [ -s "$out/bench.scaling" ]; then
 	printf '\n%-8s %-6s %5s %9s %9s  %s\n' scaling clock cpus "host x" "shadow x" \
 		"shadow/host min/med/max"
@@ -400,17 +410,10 @@ fi
 # then every event on in tracefs and bpftrace attached to every one, each
 # over the unattached figure of its own boot (null where the lane has
 # no such shape).
-awk '
-	FNR == NR {
-		l = $1
-		sub(/^[^ ]* /, "")
-		split($0, p, "|")
-		name[l SUBSEP (++defined[l])] = p[3]
-		next
-	}
+awk -F'|' "$KV"'
 	{
-		n = name[$1 SUBSEP (++seen[$1])]
-		for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		n = $2
+		kv($4, v)
 		if (n == "order-0") on[$1] = v["shadow_ns_med"]
 		if (n == "order-0 tracepoints out") off[$1] = v["shadow_ns_med"]
 		if (n == "order-0 events on") ev[$1] = v["shadow_ns_med"]
@@ -424,7 +427,7 @@ awk '
 				printf "%s compiled_in=%s compiled_out=%s cost_pct=%s events=%s events_pct=%s bpftrace=%s bpftrace_pct=%s\n",
 				       l, on[l], num(off[l]), pct(on[l], off[l]), num(ev[l]),
 				       pct(ev[l], on[l]), num(bt[l]), pct(bt[l], on[l])
-	}' "$out/bench.names" "$out/bench.lines" | sort >"$out/bench.tracepoints"
+	}' "$out/bench.runs" | sort >"$out/bench.tracepoints"
 if [ -s "$out/bench.tracepoints" ]; then
 	printf '\n%-20s %-8s %9s %9s %8s %9s %8s %9s %8s\n' "tracepoints, order-0" lane \
 		"out" "in" "in/out" "tracefs" "/in" "bpftrace" "/in"
@@ -442,23 +445,15 @@ fi
 # build/bench.json: {"kernel": "...", "runs": [{"lane": "...", "shape":
 # "...", "params": "...", "key": number or [numbers], ...}, ...],
 # "scaling": [...], "tracepoints": [...], "init": [...], "metadata": [...]}
-awk -v kver="$kver" '
+awk -F'|' -v kver="$kver" '
 	BEGIN { printf "{\n  \"kernel\": \"%s\",\n  \"runs\": [", kver }
-	FNR == NR {
-		l = $1
-		sub(/^[^ ]* /, "")
-		split($0, p, "|")
-		k = l SUBSEP (++defined[l])
-		name[k] = p[3]; param[k] = p[1]
-		next
-	}
 	{
-		k = $1 SUBSEP (++seen[$1])
 		printf "%s\n    {\"lane\": \"%s\", \"shape\": \"%s\", \"params\": \"%s\"",
-		       (runs++ ? "," : ""), $1, name[k], param[k]
-		for (i = 2; i <= NF; i++) {
-			key = substr($i, 1, index($i, "=") - 1)
-			val = substr($i, index($i, "=") + 1)
+		       (NR > 1 ? "," : ""), $1, $2, $3
+		n = split($4, f, " ")
+		for (i = 1; i <= n; i++) {
+			key = substr(f[i], 1, index(f[i], "=") - 1)
+			val = substr(f[i], index(f[i], "=") + 1)
 			if (val ~ /,/ || key == "host_ns" || key == "shadow_ns" || key == "ratio" ||
 			    key == "scale")
 				val = "[" val "]"
@@ -466,7 +461,7 @@ awk -v kver="$kver" '
 		}
 		printf "}"
 	}
-	END { print "\n  ]," }' "$out/bench.names" "$out/bench.lines" >"$out/bench.json"
+	END { print "\n  ]," }' "$out/bench.runs" >"$out/bench.json"
 
 # One JSON array of lines "LANE key=value ...", as "NAME": [...]; the
 # size is a string, every other value a number.
@@ -491,7 +486,7 @@ json_array() {
 	json_array metadata "$out/bench.meta" last
 	echo "}"
 } >>"$out/bench.json"
-rm -f "$out/bench.lines" "$out/bench.names" "$out/bench.scaling" "$out/bench.tracepoints" \
+rm -f "$out/bench.lines" "$out/bench.names" "$out/bench.runs" "$out/bench.scaling" "$out/bench.tracepoints" \
 	"$out/bench.init" \
 	"$out/bench.meta"
 log "build/bench.json written; ratios are shadow/host (below 1: the shadow is faster)"

@@ -147,7 +147,7 @@ boot() { # NAME CMA-ARGS [TEST...]
 	skipped=$((skipped + s))
 }
 
-NUMA_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_slab.sh shadowmm_mirror.sh shadowmm_stress.sh shadowmm_fuzz_ctl.sh shadowmm_zz_kmemleak.sh"
+NUMA_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_slab.sh shadowmm_mirror.sh shadowmm_stress.sh shadowmm_races.sh shadowmm_fuzz_ctl.sh shadowmm_zz_kmemleak.sh"
 SINGLE_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_zz_kmemleak.sh"
 if [ "$cma" != single ]; then
 	if [ ${#names[@]} -eq 0 ]; then
