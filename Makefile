@@ -31,8 +31,8 @@
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
 #   make bench      the host's alloc_pages against the shadow's in the guest,
-#                   wall clock and -icount lanes: a table and build/bench.json
-#                   (scripts/bench.sh; not a test)
+#                   wall-clock, -icount, smp and bpftrace lanes: tables and
+#                   build/bench.json (scripts/bench.sh; not a test)
 #   make sparse     the module under sparse (C=2); any warning fails
 #   make dkms-test  dkms build of dkms.conf in a private dkms tree
 #   make setup      install the packages (scripts/setup.sh)
