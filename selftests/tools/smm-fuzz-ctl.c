@@ -38,8 +38,9 @@
  * Commands that would run long are not written (counted as skipped):
  * `stress` with an ms= other than 1..2 decimal digits, `workload` with an
  * ops= other than 1..3 decimal digits, `bench` without a loops= of 1..2
- * digits and a batch= of 1; nor is `mirror on` (the host's allocations
- * would then change the views between writes).
+ * digits and a batch= of 1, or with a mirror= (its probes' attach and
+ * detach take a grace period each repetition); nor is `mirror on` (the
+ * host's allocations would then change the views between writes).
  *
  * Output: the seed, then "writes N accepted N rejected N (EINVAL N ENOMEM
  * N EBUSY N other N) silent N changed N splats N skipped N"; exit 0 when
@@ -642,10 +643,14 @@ static bool too_slow(const char *buf, size_t len)
 	first_words(buf, len, w0, w1);
 	if (!memchr(buf, '\0', len) && !strcmp(w0, "mirror") && !strcmp(w1, "on"))
 		return true;
-	/* bench: loops= of 1..2 digits and batch= of 1, or it takes seconds */
+	/*
+	 * bench: loops= of 1..2 digits and batch= of 1, or it takes seconds;
+	 * and no mirror=, which attaches and detaches the host's probes
+	 * (a grace period each) every repetition
+	 */
 	if (memmem(buf, len, "bench", 5) &&
 	    (!memmem(buf, len, "loops=", 6) || !short_values(buf, len, "loops=", 2) ||
-	     !short_values(buf, len, "batch=", 1)))
+	     !short_values(buf, len, "batch=", 1) || memmem(buf, len, "mirror=", 7)))
 		return true;
 	return false;
 }
