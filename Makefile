@@ -10,11 +10,18 @@
 #   make vm-test    the guest lane: every selftests/ test inside a QEMU guest
 #                   (TESTS="load ctl" for some; KERNEL=VER for another kernel;
 #                   KERNEL=debug for the debug kernel, numa_cma= boot)
+#   make ksft       the same tests under the kernel's own kselftest runner:
+#                   installed with linux-source-6.1's lib.mk, run in the
+#                   guest by its run_kselftest.sh (TESTS=, KERNEL= as above)
+#   make ksft-config  selftests/config merged onto x86_64_defconfig: every
+#                   option lands, each one a fragment can set
 #   make check-debug  the debug lane: build (cached) a KASAN/lockdep/kmemleak
 #                   CMA kernel from linux-source-6.12, the suite on it twice
 #                   (numa_cma= and cma=)
 #   make check      setup + style + unit + fuzz + mutants + module (W=1 -Werror,
-#                   sparse) + dkms + vm-test on 6.1 and 6.12 + the debug lane
+#                   sparse) + dkms + vm-test on 6.1 (run_guest.sh), 6.12
+#                   (the kernel's runner, make ksft) + the debug lane +
+#                   ksft-config
 #   make demo       setup + build + a guest that shows the pipeline
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
@@ -52,7 +59,8 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants replay vm-test check check-debug \
-	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl help
+	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl help \
+	ksft ksft-config
 
 all: module
 
@@ -128,6 +136,12 @@ else
 vm-test: module
 	scripts/vm-test.sh $(TESTS)
 endif
+
+ksft: module
+	scripts/ksft.sh $(if $(KERNEL),--kernel $(KERNEL)) $(TESTS)
+
+ksft-config:
+	scripts/ksft-config.sh
 
 check-debug:
 	@mkdir -p build

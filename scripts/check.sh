@@ -12,13 +12,16 @@
 # independent ones after it, so one run shows everything; the exit status
 # is non-zero when anything failed.
 #
-# Kernels: module, sparse and vm-test run once per kernel, the stage names
-# carrying its series (module-6.1, vm-test-6.12 ...). The first is $KERNEL
+# Kernels: module, sparse and the guest suite run once per kernel, the
+# stage names carrying its series (module-6.1, vm-test-6.1, ksft-6.12 ...).
+# The first kernel's suite runs under selftests/run_guest.sh (vm-test.sh:
+# a kernel-log check per test), every other kernel's under the kernel's own
+# kselftest runner (scripts/ksft.sh). The first is $KERNEL
 # (default scripts/kver.sh: the newest 6.1), built in the repo's top as
 # `make module` does; then the newest installed kernel of every other
 # series in $series (scripts/kver.sh --series), built from a copy of the
 # sources in build/k-VER/ (so the top's shadowmm.ko stays the first
-# kernel's) and booted with vm-test.sh --module. A series with no kernel
+# kernel's) and booted with --module. A series with no kernel
 # installed is skipped with a message (scripts/setup.sh installs 6.12 when
 # the archive has it). style, unit, dkms and the determinism check (which
 # replays the first kernel's guest workload) run once, and so does the
@@ -26,8 +29,9 @@
 #
 # Last, the debug lane (scripts/check-debug.sh: a KASAN/lockdep/kmemleak
 # CMA kernel built from linux-source-6.12, cached; the suite with
-# region=cma). SMM_DEBUG_LANE=0 leaves it out, saying so: for quick local
-# runs only, CI runs it.
+# region=cma), and ksft-config (selftests/config merged into that kernel
+# source's x86_64_defconfig). SMM_DEBUG_LANE=0 leaves the debug lane out,
+# saying so: for quick local runs only, CI runs it.
 set -u
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -137,9 +141,17 @@ for k in $kernels; do
 		failed_stages="$failed_stages vm-test-$ks"
 		continue
 	fi
-	stage "vm-test-$ks" env KERNEL="$k" scripts/vm-test.sh --kernel "$k" \
-		--module "${module_path[$k]}"
-	count_tests "vm-test-$ks" $?
+	if [ "$k" = "$KERNEL" ]; then
+		stage "vm-test-$ks" env KERNEL="$k" scripts/vm-test.sh --kernel "$k" \
+			--module "${module_path[$k]}"
+		count_tests "vm-test-$ks" $?
+	else
+		# the other kernels' suite goes through the kernel's own
+		# kselftest runner (make ksft): lib.mk's install, run_kselftest.sh
+		stage "ksft-$ks" env KERNEL="$k" scripts/ksft.sh --kernel "$k" \
+			--module "${module_path[$k]}"
+		count_tests "ksft-$ks" $?
+	fi
 	if [ "$k" = "$KERNEL" ]; then
 		# the host replays the guest's seeded workload: same hash or fail
 		# (its console log: build/vm/, or build/vm/run.PID/ when another
@@ -166,6 +178,10 @@ else
 	stage debug scripts/check-debug.sh
 	count_tests debug $?
 fi
+# after the debug lane: the kernel source it unpacked is what this merges
+# selftests/config into (without it, linux-source-6.12 is unpacked)
+stage ksft-config scripts/ksft-config.sh
+count_tests ksft-config $?
 
 echo "=== [check] done in $(($(date +%s) - t0)) s${failed_stages:+; failed:$failed_stages}"
 echo "check: $passed passed, $failed failed"

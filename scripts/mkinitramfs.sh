@@ -17,6 +17,12 @@
 #   --tty "rows R cols C"   terminal size for the interactive shell
 #   --extra-tests DIR   also copy DIR's files into /lib/shadowmm/selftests/
 #                       (over the repo's; default $SMM_EXTRA_TESTS)
+#   --kselftest DIR     copy DIR, a kselftest install tree (scripts/ksft.sh:
+#                       run_kselftest.sh, kselftest/, shadowmm/), to
+#                       /lib/shadowmm/kselftest/, and the host's GNU
+#                       timeout to /usr/bin/timeout (the kernel's runner
+#                       calls `timeout --foreground`, which busybox's
+#                       lacks); needs the cached part (its libc)
 #
 # OUT is two uncompressed newc cpio archives, concatenated (the kernel
 # unpacks both):
@@ -49,6 +55,7 @@ mode=run
 cmd_file=""
 tty_size=""
 extra_tests="${SMM_EXTRA_TESTS:-}"
+kselftest=""
 
 die() { echo "[initramfs] error: $*" >&2; exit 1; }
 log() { echo "[initramfs] $*"; }
@@ -63,12 +70,18 @@ while [ $# -gt 0 ]; do
 	--cmd-file) cmd_file=${2:?}; shift 2 ;;
 	--tty) tty_size=${2:?}; shift 2 ;;
 	--extra-tests) extra_tests=${2:?}; shift 2 ;;
+	--kselftest) kselftest=${2:?}; shift 2 ;;
 	-h | --help) awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); print; next } NR > 3 { exit }' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
 [ -n "$out" ] || die "missing -o OUT.cpio"
 case "$mode" in run | shell) ;; *) die "--mode must be run or shell" ;; esac
+if [ -n "$kselftest" ]; then
+	[ -x "$kselftest/run_kselftest.sh" ] ||
+		die "--kselftest $kselftest: no run_kselftest.sh there (scripts/ksft.sh installs one)"
+	[ "$with_bpftrace" = 1 ] || die "--kselftest needs the cached part (GNU timeout's libc): no --no-bpftrace"
+fi
 for t in cpio ldd find sort md5sum; do
 	command -v "$t" >/dev/null 2>&1 || die "'$t' not found: run scripts/setup.sh"
 done
@@ -251,6 +264,14 @@ done
 for bt in "$repo"/scripts/bpftrace/*.bt; do
 	if [ -e "$bt" ]; then cp "$bt" "$root/lib/shadowmm/bpftrace/"; fi
 done
+if [ -n "$kselftest" ]; then
+	# modes kept: the runner runs what is executable
+	mkdir -p "$root/lib/shadowmm/kselftest"
+	tar -C "$kselftest" -cf - . | tar -C "$root/lib/shadowmm/kselftest" -xpf -
+	# before /init's `busybox --install -s`, which keeps existing files
+	timeout_bin=$(command -v timeout) || die "GNU timeout not found (coreutils)"
+	stage_copy "$root" "$timeout_bin" /usr/bin/timeout
+fi
 
 small="$outdir/initramfs-run.cpio"
 write_cpio "$root" "$small"

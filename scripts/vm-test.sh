@@ -22,6 +22,13 @@
 #   --timeout S           whole-boot timeout (default 120 + per test
 #                         timeout + 10 for each test of the boot)
 #   --append 'ARGS'       kernel arguments for every boot
+#   --kselftest DIR       run the tests with the kernel's own kselftest
+#                         runner instead: DIR is an install tree of
+#                         scripts/ksft.sh, put in the guest at
+#                         /lib/shadowmm/kselftest; each boot runs
+#                         run_kselftest.sh -t shadowmm:TEST ... there (its
+#                         per-test timeout is the installed settings'
+#                         timeout=; the kernel log is checked per boot)
 #   --mem/--nodes/--cpus/--dist/--movablecore/--module/--extra-tests/
 #   --kernel-image/--no-bpftrace   passed to scripts/vm.sh (see there)
 #   -h, --help
@@ -49,6 +56,7 @@ test_timeout=""
 boot_timeout=""
 append=""
 extra_tests="${SMM_EXTRA_TESTS:-}"
+kselftest=""
 vm_args=()
 names=()
 
@@ -60,6 +68,7 @@ while [ $# -gt 0 ]; do
 		shift 2
 		;;
 	--extra-tests) [ $# -ge 2 ] || bad_usage "$1 needs a value"; extra_tests=$2; shift 2 ;;
+	--kselftest) [ $# -ge 2 ] || bad_usage "$1 needs a value"; kselftest=$2; shift 2 ;;
 	--no-bpftrace) vm_args+=("$1"); shift ;;
 	--test-timeout) [ $# -ge 2 ] || bad_usage "$1 needs a value"; test_timeout=$2; shift 2 ;;
 	--timeout) [ $# -ge 2 ] || bad_usage "$1 needs a value"; boot_timeout=$2; shift 2 ;;
@@ -81,6 +90,12 @@ else
 	[ -n "$test_timeout" ] || test_timeout=120
 fi
 [ -z "$extra_tests" ] || vm_args+=(--extra-tests "$extra_tests")
+if [ -n "$kselftest" ]; then
+	[ -f "$kselftest/kselftest-list.txt" ] ||
+		bad_usage "--kselftest $kselftest: no kselftest-list.txt there (scripts/ksft.sh installs one)"
+	[ -z "$extra_tests" ] || bad_usage "--kselftest and --extra-tests do not mix"
+	vm_args+=(--kselftest "$kselftest")
+fi
 
 # --- the tests ------------------------------------------------------------------
 # Test files: the repo's selftests/, then --extra-tests DIR (same names win
@@ -160,11 +175,16 @@ for key in "${groups[@]}"; do
 	bdmesg="$workdir/vm-test-boot$b-dmesg.txt"
 	log "boot $b/$nboot: ${gtests[*]}${gappend:+ (smm-append: $gappend)}"
 
+	if [ -n "$kselftest" ]; then
+		gcmd="cd /lib/shadowmm/kselftest && ./run_kselftest.sh$(printf ' -t shadowmm:%s' "${gtests[@]}")"
+	else
+		gcmd="${guest_env}/lib/shadowmm/selftests/run_guest.sh ${gtests[*]}"
+	fi
 	set +e
 	"$here/vm.sh" run "${vm_args[@]}" --workdir "$workdir" --timeout "$to" \
 		--log "$blog" --dmesg "$bdmesg" \
 		${append:+--append "$append"} ${gappend:+--append "$gappend"} \
-		-- "${guest_env}/lib/shadowmm/selftests/run_guest.sh ${gtests[*]}"
+		-- "$gcmd"
 	rc=$?
 	set -e
 	{

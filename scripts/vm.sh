@@ -37,6 +37,8 @@
 #   --no-module          boot without the module
 #   --no-bpftrace        leave bpftrace/kmod/bash out (boots ~5 s faster)
 #   --extra-tests DIR    copy DIR's files into /lib/shadowmm/selftests too
+#   --kselftest DIR      a kselftest install tree to /lib/shadowmm/kselftest
+#                        (scripts/mkinitramfs.sh --kselftest)
 #   --machine TYPE       qemu machine (default pc)
 #   --cpu MODEL          qemu CPU model (default qemu64)
 #   --qemu-arg ARG       one more qemu argument, appended as is (repeat for
@@ -109,6 +111,7 @@ module="${SMM_MODULE:-$repo/shadowmm.ko}"
 no_module=0
 no_bpftrace=0
 extra_tests="${SMM_EXTRA_TESTS:-}"
+kselftest=""
 machine=pc
 cpu_model=qemu64
 workdir=""
@@ -123,7 +126,7 @@ is_uint() { case "$1" in '' | *[!0-9]*) return 1 ;; *) return 0 ;; esac; }
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem | --nodes | --cpus | --dist | --movablecore | --append | --timeout | \
-		--kernel | --kernel-image | --module | --extra-tests | --machine | --cpu | \
+		--kernel | --kernel-image | --module | --extra-tests | --kselftest | --machine | --cpu | \
 		--log | --dmesg | --workdir | --qemu-arg)
 		[ $# -ge 2 ] || bad_usage "$1 needs a value"
 		opt=$1 val=$2
@@ -140,6 +143,7 @@ while [ $# -gt 0 ]; do
 		--kernel-image) kimage=$val ;;
 		--module) module=$val ;;
 		--extra-tests) extra_tests=$val ;;
+		--kselftest) kselftest=$val ;;
 		--machine) machine=$val ;;
 		--cpu) cpu_model=$val ;;
 		--log) logfile=$val ;;
@@ -194,6 +198,7 @@ else
 fi
 [ "$no_bpftrace" = 0 ] || mk_args+=(--no-bpftrace)
 [ -z "$extra_tests" ] || mk_args+=(--extra-tests "$extra_tests")
+[ -z "$kselftest" ] || mk_args+=(--kselftest "$kselftest")
 
 # --- work directory ---------------------------------------------------------
 # build/vm or a private directory: see scripts/vm-workdir.sh.

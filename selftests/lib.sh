@@ -360,3 +360,39 @@ smm_bpftrace_stop() {
 	rm -f "${SMM_BPFTRACE_SRC:-}"
 	return "$__sbt_rc"
 }
+
+# --- a test's start and end ---------------------------------------------------
+# Under the kernel's own runner (run_kselftest.sh) nothing unloads a module
+# a test left loaded, and its per-test timeout ends a test with SIGTERM: so
+# a test (a script named shadowmm_*.sh) that sources this file starts by
+# unloading a module an earlier one left behind, and unloads it when
+# terminated. run_guest.sh unloads after every test as well.
+# SMM_NO_TEST_START=1 keeps a script of that name from doing either.
+
+# smm_on_term: the TERM trap of a test. The runner's timeout signals the
+# whole process group, so what the test started (bpftrace, dd readers of
+# debugfs) is going away too: retry rmmod while they let go (at most 10 s).
+smm_on_term() {
+	trap - TERM
+	echo "# terminated (SIGTERM): unloading shadowmm"
+	[ -z "$SMM_BPFTRACE_PID" ] || kill -KILL "$SMM_BPFTRACE_PID" 2>/dev/null
+	__sot_i=0
+	while smm_loaded && [ "$__sot_i" -lt 50 ]; do
+		rmmod shadowmm 2>/dev/null || sleep 0.2
+		__sot_i=$((__sot_i + 1))
+	done
+	smm_loaded && echo "# rmmod shadowmm failed for 10 s: left loaded"
+	exit 143
+}
+
+smm_test_start() {
+	if smm_loaded; then
+		echo "# shadowmm was left loaded (by an earlier test?): rmmod shadowmm"
+		rmmod shadowmm || echo "# rmmod shadowmm failed: this test starts on a loaded module"
+	fi
+	trap smm_on_term TERM
+}
+
+case "${0##*/}" in
+shadowmm_*.sh) [ "${SMM_NO_TEST_START:-0}" = 1 ] || smm_test_start ;;
+esac
