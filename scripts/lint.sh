@@ -17,6 +17,10 @@ for f in scripts/kernel/tests/*.sh; do
 	busybox sh -n "$f"
 done
 shellcheck -s sh -x -P selftests scripts/kernel/tests/*.sh
+# scripts/record runs in the guest: busybox sh
+sh -n scripts/record
+busybox sh -n scripts/record
+shellcheck -s sh -x scripts/record
 python3 - README.rst <<'PY'
 import sys
 import docutils.core
