@@ -41,13 +41,15 @@ here=$(cd "$(dirname "$0")" && pwd)
 #   sparse dkms         `make check` (C=2) and the dkms packaging
 #   linux-source-6.1 perl  checkpatch.pl for `make style` (scripts/checkpatch.sh)
 #   python3-docutils, shellcheck  `make style`: README.rst and shell scripts
+#   python3-matplotlib  scripts/plot (make demo's PNGs, make plot-test)
 #   coreutils           timeout(1) around qemu (essential, listed for clarity)
 #   clang libclang-rt-14-dev  `make fuzz`: libFuzzer (-fsanitize=fuzzer)
 #                       and clang's ASan/UBSan runtimes
 packages="linux-image-amd64 linux-headers-amd64 qemu-system-x86
 	busybox-static kmod bpftrace cpio make gcc libc6-dev sparse dkms
 	xz-utils bc flex bison libelf-dev libssl-dev dwarves coreutils
-	linux-source-6.1 perl shellcheck python3-docutils clang libclang-rt-14-dev
+	linux-source-6.1 perl shellcheck python3-docutils python3-matplotlib
+	clang libclang-rt-14-dev
 	${SHADOWMM_EXTRA_PACKAGES:-}"
 
 # One dpkg-query for the whole list: "NAME STATUS" of the packages dpkg
