@@ -64,7 +64,7 @@ step "rmmod: every page goes back"
 rmmod shadowmm && dmesg | tail -n 1
 GUEST
 
-plots="$here/../build/plots"
+plots="$(cd "$here/.." && pwd)/build/plots"
 mkdir -p "$plots"
 log="$plots/demo-console.log"
 set +e
