@@ -12,6 +12,9 @@
 #     steals, slab caches): a parser bug fails here;
 #   - a recording without some views plots the rest and says why the
 #     others were skipped;
+#   - the offline replay's output (selftests/unit/data/replay-every.txt)
+#     gives the buddyinfo and unusable_index plots, its last free pages
+#     those of the guest the replayed log came from;
 #   - malformed recordings (not one, truncated, a bad view line, a wrong
 #     @done count) exit non-zero with a message naming the problem.
 # The last line: "plot: N passed, N failed".
@@ -91,6 +94,28 @@ check "views left out: buddyinfo.png skipped, saying why" \
 check "views left out: slab_orders.png skipped, saying why" \
 	grep -q 'slab_orders.png skipped: no slabinfo view' "$out"
 check "views left out: fallback_hist.png still written" is_png "$tmp/some/fallback_hist.png"
+
+# --- the offline replay's output ---------------------------------------------
+# selftests/unit/data/replay-every.txt: build/shadowmm-replay --every 200 of
+# guest-mirror.log, whose last buddyinfo is the guest's (guest-mirror.buddyinfo)
+replay=$top/selftests/unit/data/replay-every.txt
+if "$plot" -o "$tmp/replay" "$replay" >"$out" 2>&1; then ok "replay output: exit 0"; else
+	fail "replay output: exit 0"
+	cat "$out"
+fi
+snaps=$(grep -c '^# after \|^# replay: ' "$replay")
+events=$(sed -n 's/^# replay: [0-9]* lines, \([0-9]*\) events.*/\1/p' "$replay")
+check "replay output: $snaps samples over $events events" \
+	grep -qx "replay: $snaps samples over $events events" "$out"
+free=$(awk '{ for (i = 5; i <= NF; i++) s += $i * 2 ^ (i - 5) } END { print s }' \
+	"$top/selftests/unit/data/guest-mirror.buddyinfo")
+check "replay output: last free pages $free, the guest's" \
+	grep -q "^buddyinfo: $snaps samples, .*, last free pages $free\$" "$out"
+for p in buddyinfo unusable_index; do
+	check "replay output: $p.png is a PNG" is_png "$tmp/replay/$p.png"
+done
+check "replay output: rmqueue_hist.png skipped, saying why" \
+	grep -q 'rmqueue_hist.png skipped: no rmqueue_hist view' "$out"
 
 # --- malformed recordings ---------------------------------------------------
 malformed() { # NAME MESSAGE-REGEX: $tmp/bad.txt fails, saying so
