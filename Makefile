@@ -18,11 +18,16 @@
 #   make check-debug  the debug lane: build (cached) a KASAN/lockdep/kmemleak
 #                   CMA kernel from linux-source-6.12, the suite on it twice
 #                   (numa_cma= and cma=)
-#   make check      setup + style + unit + fuzz + mutants + module (W=1 -Werror,
-#                   sparse) + dkms + vm-test on 6.1 (run_guest.sh), 6.12
-#                   (the kernel's runner, make ksft) + the debug lane +
-#                   ksft-config
-#   make demo       setup + build + a guest that shows the pipeline
+#   make plot-test  scripts/plot on a recording of a real guest run
+#                   (selftests/unit/data/recording.txt): PNGs, parsed
+#                   figures, malformed recordings (host, seconds)
+#   make check      setup + style + unit + plot-test + fuzz + mutants + module
+#                   (W=1 -Werror, sparse) + dkms + vm-test on 6.1
+#                   (run_guest.sh), 6.12 (the kernel's runner, make ksft) +
+#                   the debug lane + ksft-config
+#   make demo       setup + build + a guest that shows the pipeline, then
+#                   records its views under a workload (scripts/record) and
+#                   plots them (scripts/plot) into build/plots/*.png
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
 #                   README.rst through docutils
@@ -60,7 +65,7 @@ CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants replay vm-test check check-debug \
 	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl help \
-	ksft ksft-config
+	ksft ksft-config plot-test
 
 all: module
 
@@ -94,6 +99,10 @@ unit:
 
 unit-bench:
 	scripts/unit-bench.sh
+
+plot-test:
+	@echo "[plot-test] scripts/plot on selftests/unit/data/recording.txt"
+	scripts/plot-test.sh
 
 bench: module
 	scripts/bench.sh

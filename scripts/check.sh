@@ -6,8 +6,8 @@
 #
 #   check: N passed, N failed
 #
-# Test counts come from the unit tests, the mutants (scripts/mutate.sh:
-# one each) and the guest lane; the build-only stages (style, module,
+# Test counts come from the unit tests, scripts/plot-test.sh, the mutants
+# (scripts/mutate.sh: one each) and the guest lane; the build-only stages (style, module,
 # sparse, dkms, fuzz) count one each. A failed stage does not stop the
 # independent ones after it, so one run shows everything; the exit status
 # is non-zero when anything failed.
@@ -101,6 +101,9 @@ stage style make -s style
 count_stage style $?
 stage unit make -s unit
 count_tests unit $?
+# scripts/plot on a checked-in recording (seconds): one count per check
+stage plot-test scripts/plot-test.sh
+count_tests plot-test $?
 # libFuzzer over ctl on the host, bounded (FUZZ_TIME s per target, 60):
 # one stage, one count; a crash fails it
 stage fuzz make -s fuzz

@@ -3,7 +3,12 @@
 #
 # demo.sh - shadowmm in one guest boot (make demo): load the module with its
 # defaults, show what it took, its memblock and its free lists, rebuild the
-# pipeline under a bpftrace one-liner, answer seed 001's question, unload.
+# pipeline under a bpftrace one-liner, answer seed 001's question, record
+# the views while a workload runs (scripts/record), unload; then plot the
+# recording on the host (scripts/plot) into build/plots/.
+#
+# The recording comes out on the console, each line prefixed "SMM-REC "
+# (hidden from the output shown); it is kept as build/plots/recording.txt.
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -49,8 +54,29 @@ smm_ctl "free all"
 step "check: every free list and pcp list walked"
 cat "$SMM_DEBUGFS/check"
 
+step "record: the views sampled while a workload runs (scripts/record)"
+smm_ctl reset
+/lib/shadowmm/record -o /tmp/rec.txt
+echo "record: exit status $?, $(grep -c '^@sample' /tmp/rec.txt) samples, $(wc -l </tmp/rec.txt) lines"
+sed 's/^/SMM-REC /' /tmp/rec.txt
+
 step "rmmod: every page goes back"
 rmmod shadowmm && dmesg | tail -n 1
 GUEST
 
-exec "$here/vm.sh" run --timeout 240 -- "$guest"
+plots="$(cd "$here/.." && pwd)/build/plots"
+mkdir -p "$plots"
+log="$plots/demo-console.log"
+set +e
+"$here/vm.sh" run --timeout 420 --log "$log" -- "$guest" |
+	awk '/^SMM-REC / { n++; next } { print; fflush() }
+		END { if (n) print "[demo] (" n " recording lines hidden: SMM-REC)" }'
+rc=${PIPESTATUS[0]}
+set -e
+[ "$rc" -eq 0 ] || { echo "[demo] the guest failed (status $rc)" >&2; exit "$rc"; }
+
+rec="$plots/recording.txt"
+tr -d '\r' <"$log" | sed -n 's/^SMM-REC //p' >"$rec"
+echo "[demo] recording: $rec ($(wc -l <"$rec") lines)"
+"$here/plot" -o "$plots" "$rec"
+echo "[demo] plots in $plots"

@@ -36,7 +36,8 @@
 #      cmd.sh,tty}, /lib/modules/REL/extra/shadowmm.ko (+ modules.dep;
 #      /lib/shadowmm/shadowmm.ko links to it), /lib/shadowmm/selftests/
 #      (<repo>/selftests without unit/), /lib/shadowmm/bpftrace/*.bt
-#      (<repo>/scripts/bpftrace/*.bt), /usr/bin/NAME for each
+#      (<repo>/scripts/bpftrace/*.bt), /lib/shadowmm/record
+#      (<repo>/scripts/record), /usr/bin/NAME for each
 #      <repo>/selftests/tools/NAME.c (gcc -static, cached in build/tools/).
 #
 # Exit status: 0 on success, 1 on any error (message on stderr).
@@ -261,6 +262,10 @@ for src in "$repo"/selftests/tools/*.c; do
 	fi
 	cp "$bin" "$root/usr/bin/"
 done
+# scripts/record (the sampler make demo runs), beside the selftests'
+# lib.sh it sources
+cp "$repo/scripts/record" "$root/lib/shadowmm/record"
+chmod 755 "$root/lib/shadowmm/record"
 for bt in "$repo"/scripts/bpftrace/*.bt; do
 	if [ -e "$bt" ]; then cp "$bt" "$root/lib/shadowmm/bpftrace/"; fi
 done

@@ -41,6 +41,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 #   sparse dkms         `make check` (C=2) and the dkms packaging
 #   linux-source-6.1 perl  checkpatch.pl for `make style` (scripts/checkpatch.sh)
 #   python3-docutils, shellcheck  `make style`: README.rst and shell scripts
+#   python3-matplotlib  scripts/plot (make demo's PNGs, make plot-test)
 #   coreutils           timeout(1) around qemu (essential, listed for clarity)
 #                       and in the guest for the kernel's kselftest runner
 #   rsync               `make ksft`: the kernel's lib.mk installs with it
@@ -49,7 +50,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 packages="linux-image-amd64 linux-headers-amd64 qemu-system-x86
 	busybox-static kmod bpftrace cpio make gcc libc6-dev sparse dkms
 	xz-utils bc flex bison libelf-dev libssl-dev dwarves coreutils
-	linux-source-6.1 perl shellcheck python3-docutils clang libclang-rt-14-dev rsync
+	linux-source-6.1 perl shellcheck python3-docutils python3-matplotlib
+	clang libclang-rt-14-dev rsync
 	${SHADOWMM_EXTRA_PACKAGES:-}"
 
 # One dpkg-query for the whole list: "NAME STATUS" of the packages dpkg
