@@ -14,7 +14,8 @@
 #                   CMA kernel from linux-source-6.12, the suite on it twice
 #                   (numa_cma= and cma=)
 #   make check      setup + style + unit + fuzz + mutants + module (W=1 -Werror,
-#                   sparse) + dkms + vm-test on 6.1 and 6.12 + the debug lane
+#                   sparse) + dkms + vm-test on 6.1 (with a 1-minute soak)
+#                   and 6.12 + the debug lane
 #   make demo       setup + build + a guest that shows the pipeline
 #   make vm         an interactive guest shell with the module inside
 #   make style      checkpatch.pl --strict over every source file, shellcheck,
@@ -28,6 +29,10 @@
 #   make fuzz-ctl   the ctl fuzzer in the guest (selftests/shadowmm_fuzz_ctl.sh):
 #                   SMM_FUZZ_WRITES=30000 writes (=1000000 for a long run,
 #                   ~45 min), SMM_FUZZ_SEED=S to replay a run
+#   make soak       both vCPUs at once in the guest for SMM_SOAK_MIN=10 minutes
+#                   (selftests/shadowmm_soak.sh): stress, fragment and slab
+#                   patterns with verify=1, then 0 mismatches, check OK and
+#                   the load's buddyinfo back; SMM_SOAK_SEED=S replays seeds
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
 #   make bench      the host's alloc_pages against the shadow's in the guest,
@@ -52,7 +57,8 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants replay vm-test check check-debug \
-	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl help
+	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl soak \
+	help
 
 all: module
 
@@ -98,6 +104,16 @@ fuzz-ctl: module
 	scripts/vm-test.sh --test-timeout $$((t + 20)) --timeout $$((t + 200)) \
 		--append "SMM_FUZZ_WRITES=$(SMM_FUZZ_WRITES) SMM_FUZZ_SEED=$(SMM_FUZZ_SEED) SMM_FUZZ_TIMEOUT=$$t" \
 		fuzz_ctl
+
+# the guest's timeouts follow the minutes: what shadowmm_soak.sh asks for
+# (90 s a minute + 150 s: the last round and the checks), the boot 200 s more
+SMM_SOAK_MIN ?= 10
+SMM_SOAK_SEED ?=
+soak: module
+	@t=$$(( $(SMM_SOAK_MIN) * 90 + 150 )); \
+	scripts/vm-test.sh --test-timeout $$t --timeout $$((t + 200)) \
+		--append "SMM_SOAK_MIN=$(SMM_SOAK_MIN)$(if $(SMM_SOAK_SEED), SMM_SOAK_SEED=$(SMM_SOAK_SEED))" \
+		soak
 
 fuzz:
 	@echo "[fuzz] libFuzzer targets of selftests/unit/fuzz/ (FUZZ_TIME=$${FUZZ_TIME:-60} s each) and the replay's reader ($${FUZZ_REPLAY_TIME:-30} s)"

@@ -23,6 +23,8 @@
 # the archive has it). style, unit, dkms and the determinism check (which
 # replays the first kernel's guest workload) run once, and so does the
 # suite with memory_model=sparsemem (the first kernel's, one more boot).
+# The first kernel's vm-test lane alone runs the soak, for a minute
+# (SMM_SOAK_MIN=1 on its command line; elsewhere shadowmm_soak.sh skips).
 #
 # Last, the debug lane (scripts/check-debug.sh: a KASAN/lockdep/kmemleak
 # CMA kernel built from linux-source-6.12, cached; the suite with
@@ -137,8 +139,12 @@ for k in $kernels; do
 		failed_stages="$failed_stages vm-test-$ks"
 		continue
 	fi
+	# the soak (selftests/shadowmm_soak.sh, skipped without SMM_SOAK_MIN)
+	# for one minute in the first kernel's lane only: about 80 s more
+	soak=""
+	[ "$k" != "$KERNEL" ] || soak="SMM_SOAK_MIN=1"
 	stage "vm-test-$ks" env KERNEL="$k" scripts/vm-test.sh --kernel "$k" \
-		--module "${module_path[$k]}"
+		--module "${module_path[$k]}" ${soak:+--append "$soak"}
 	count_tests "vm-test-$ks" $?
 	if [ "$k" = "$KERNEL" ]; then
 		# the host replays the guest's seeded workload: same hash or fail
