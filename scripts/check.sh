@@ -140,7 +140,7 @@ for k in $kernels; do
 		continue
 	fi
 	# the soak (selftests/shadowmm_soak.sh, skipped without SMM_SOAK_MIN)
-	# for one minute in the first kernel's lane only: about 80 s more
+	# for one minute in the first kernel's lane only: about 70 s more
 	soak=""
 	[ "$k" != "$KERNEL" ] || soak="SMM_SOAK_MIN=1"
 	stage "vm-test-$ks" env KERNEL="$k" scripts/vm-test.sh --kernel "$k" \
