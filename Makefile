@@ -23,8 +23,8 @@
 #                   figures, malformed recordings (host, seconds)
 #   make check      setup + style + unit + plot-test + fuzz + mutants + module
 #                   (W=1 -Werror, sparse) + dkms + vm-test on 6.1
-#                   (run_guest.sh), 6.12 (the kernel's runner, make ksft) +
-#                   the debug lane + ksft-config
+#                   (run_guest.sh, with a 1-minute soak), 6.12 (the
+#                   kernel's runner, make ksft) + the debug lane + ksft-config
 #   make demo       setup + build + a guest that shows the pipeline, then
 #                   records its views under a workload (scripts/record) and
 #                   plots them (scripts/plot) into build/plots/*.png
@@ -40,6 +40,10 @@
 #   make fuzz-ctl   the ctl fuzzer in the guest (selftests/shadowmm_fuzz_ctl.sh):
 #                   SMM_FUZZ_WRITES=30000 writes (=1000000 for a long run,
 #                   ~45 min), SMM_FUZZ_SEED=S to replay a run
+#   make soak       both vCPUs at once in the guest for SMM_SOAK_MIN=10 minutes
+#                   (selftests/shadowmm_soak.sh): stress, fragment and slab
+#                   patterns with verify=1, then 0 mismatches, check OK and
+#                   the load's buddyinfo back; SMM_SOAK_SEED=S replays seeds
 #   make unit-bench the core's allocator loops in userspace under callgrind:
 #                   instructions per alloc+free pair per shape (not a test)
 #   make bench      the host's alloc_pages against the shadow's in the guest,
@@ -64,8 +68,8 @@ SOURCES := $(shell find src debugfs include -name '*.[ch]' | sort)
 CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants replay vm-test check check-debug \
-	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl help \
-	ksft ksft-config plot-test
+	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl soak \
+	help ksft ksft-config plot-test
 
 all: module
 
@@ -115,6 +119,16 @@ fuzz-ctl: module
 	scripts/vm-test.sh --test-timeout $$((t + 20)) --timeout $$((t + 200)) \
 		--append "SMM_FUZZ_WRITES=$(SMM_FUZZ_WRITES) SMM_FUZZ_SEED=$(SMM_FUZZ_SEED) SMM_FUZZ_TIMEOUT=$$t" \
 		fuzz_ctl
+
+# the guest's timeouts follow the minutes: what shadowmm_soak.sh asks for
+# (90 s a minute + 150 s: the last round and the checks), the boot 200 s more
+SMM_SOAK_MIN ?= 10
+SMM_SOAK_SEED ?=
+soak: module
+	@t=$$(( $(SMM_SOAK_MIN) * 90 + 150 )); \
+	scripts/vm-test.sh --test-timeout $$t --timeout $$((t + 200)) \
+		--append "SMM_SOAK_MIN=$(SMM_SOAK_MIN)$(if $(SMM_SOAK_SEED), SMM_SOAK_SEED=$(SMM_SOAK_SEED))" \
+		soak
 
 fuzz:
 	@echo "[fuzz] libFuzzer targets of selftests/unit/fuzz/ (FUZZ_TIME=$${FUZZ_TIME:-60} s each) and the replay's reader ($${FUZZ_REPLAY_TIME:-30} s)"

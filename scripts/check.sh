@@ -26,6 +26,8 @@
 # the archive has it). style, unit, dkms and the determinism check (which
 # replays the first kernel's guest workload) run once, and so does the
 # suite with memory_model=sparsemem (the first kernel's, one more boot).
+# The first kernel's vm-test lane alone runs the soak, for a minute
+# (SMM_SOAK_MIN=1 on its command line; elsewhere shadowmm_soak.sh skips).
 #
 # Last, the debug lane (scripts/check-debug.sh: a KASAN/lockdep/kmemleak
 # CMA kernel built from linux-source-6.12, cached; the suite with
@@ -145,8 +147,10 @@ for k in $kernels; do
 		continue
 	fi
 	if [ "$k" = "$KERNEL" ]; then
+		# the soak (selftests/shadowmm_soak.sh, skipped without
+		# SMM_SOAK_MIN) for one minute in this lane only: about 70 s more
 		stage "vm-test-$ks" env KERNEL="$k" scripts/vm-test.sh --kernel "$k" \
-			--module "${module_path[$k]}"
+			--module "${module_path[$k]}" --append SMM_SOAK_MIN=1
 		count_tests "vm-test-$ks" $?
 	else
 		# the other kernels' suite goes through the kernel's own
