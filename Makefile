@@ -120,12 +120,12 @@ fuzz-ctl: module
 		--append "SMM_FUZZ_WRITES=$(SMM_FUZZ_WRITES) SMM_FUZZ_SEED=$(SMM_FUZZ_SEED) SMM_FUZZ_TIMEOUT=$$t" \
 		fuzz_ctl
 
-# the guest's timeouts follow the minutes: what shadowmm_soak.sh asks for
-# (90 s a minute + 150 s: the last round and the checks), the boot 200 s more
+# the guest's timeouts follow the minutes: what shadowmm_soak.sh --need
+# says the test needs, the boot 200 s more
 SMM_SOAK_MIN ?= 10
 SMM_SOAK_SEED ?=
 soak: module
-	@t=$$(( $(SMM_SOAK_MIN) * 90 + 150 )); \
+	@t=$$(sh selftests/shadowmm_soak.sh --need $(SMM_SOAK_MIN)); \
 	scripts/vm-test.sh --test-timeout $$t --timeout $$((t + 200)) \
 		--append "SMM_SOAK_MIN=$(SMM_SOAK_MIN)$(if $(SMM_SOAK_SEED), SMM_SOAK_SEED=$(SMM_SOAK_SEED))" \
 		soak

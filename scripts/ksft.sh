@@ -62,8 +62,7 @@ fi
 # 2. our directory in the tree
 rm -rf "$sel/shadowmm"
 mkdir -p "$sel/shadowmm"
-tar -C "$repo/selftests" --exclude=./unit --exclude=./tools --exclude='*.o' --exclude='./.*' -cf - . |
-	tar -C "$sel/shadowmm" -xpf -
+copy_selftests "$sel/shadowmm"
 
 # 3. install, and check what it installed
 rm -rf "$inst"

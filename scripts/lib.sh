@@ -10,6 +10,9 @@
 #   log MSG     "[TAG] MSG" on stdout
 #   err MSG     "[TAG] error: MSG" on stderr
 #   bad_usage MSG   err MSG, point to --help, exit 2
+#   copy_selftests DIR  selftests/ into DIR as the guest runs it: the
+#               host-side unit tests, the guest's C helpers' sources
+#               (tools/), build products and dot files left out
 
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck disable=SC2034 # for the scripts that source this
@@ -23,3 +26,8 @@ usage() { awk 'NR > 3 && /^#/ { sub(/^# ?/, ""); print; next } NR > 3 { exit }' 
 log() { echo "[$smm_tag] $*"; }
 err() { echo "[$smm_tag] error: $*" >&2; }
 bad_usage() { err "$*"; echo "[$smm_tag] see: $0 --help" >&2; exit 2; }
+
+copy_selftests() {
+	tar -C "$repo/selftests" --exclude=./unit --exclude=./tools --exclude='*.o' --exclude='./.*' -cf - . |
+		tar -C "$1" -xpf -
+}

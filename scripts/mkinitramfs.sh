@@ -44,8 +44,8 @@
 
 set -eu
 
-here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/.." && pwd)
+# shellcheck source=scripts/lib.sh
+. "$(dirname "$0")/lib.sh"
 cache_format=1 # bump when the cached archive's layout changes
 
 out=""
@@ -240,9 +240,7 @@ else
 	mod_note="no module"
 fi
 if [ -d "$repo/selftests" ]; then
-	# Everything but the host-side unit tests and build products.
-	tar -C "$repo/selftests" --exclude=./unit --exclude=./tools --exclude='*.o' --exclude='./.*' -cf - . |
-		tar -C "$root/lib/shadowmm/selftests" -xf -
+	copy_selftests "$root/lib/shadowmm/selftests"
 fi
 if [ -n "$extra_tests" ]; then
 	[ -d "$extra_tests" ] || die "--extra-tests $extra_tests is not a directory"

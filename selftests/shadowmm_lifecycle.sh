@@ -31,7 +31,6 @@ esac
 
 ktap_print_header
 smm_require_module
-smm_loaded && smm_unload
 
 # The parameter sets, one a line; cycle i loads set i mod N. Each is one
 # this guest layout (2 nodes x 512M, movablecore=256M) must load.

@@ -23,7 +23,6 @@ DIR=$(dirname "$0")
 
 ktap_print_header
 smm_require_module
-smm_loaded && smm_unload
 ktap_set_plan 8
 smm_dmesg_mark "races start"
 
