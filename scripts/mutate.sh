@@ -151,6 +151,16 @@ mutant mirror-release-leaks src/mirror.c \
 	$'\t\tif (page && !freed)\n\t\t\tsmm_free_pages(m, page, s->order);\n\t\ts->key = 0;' \
 	mirror_release_frees_every_block
 
+# kmem_cache_shrink(): the fullest slabs go first; empty ones are freed
+mutant shrink-promote-reversed src/mm/slub.c \
+	'for (i = SMM_SHRINK_PROMOTE_MAX - 1; i >= 0; i--)' \
+	'for (i = 0; i < SMM_SHRINK_PROMOTE_MAX; i++)' \
+	slub_shrink_frees_empty_slabs_fullest_first,slub_shrink_leaves_emptier_slabs_in_order
+mutant shrink-keeps-empty src/mm/slub.c \
+	'if (free == slab->objects) {' \
+	'if (free == slab->objects + 1) {' \
+	slub_shrink_frees_empty_slabs_fullest_first,slub_ctl_cache_shrink
+
 [ -z "${MUTANTS:-}" ] || read -r -a names <<<"$MUTANTS"
 
 passed=0

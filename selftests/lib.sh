@@ -34,6 +34,9 @@
 #   smm_check_ok                 true when the check view's verdict (its last
 #                                line; info: lines may precede) is OK
 #   smm_buddyinfo_drained        drain the pcp lists, print buddyinfo
+#   smm_buddy_pages              drain, the free pages buddyinfo counts
+#   smm_slab_pages               "SLABS PAGES": slabs and pages in slabs,
+#                                summed over every cache in slabinfo
 #   smm_free_kb                  the host's free memory in kB as its
 #                                allocator sees it (see the function)
 #   smm_require_module           skip all unless $SMM_KO exists
@@ -214,6 +217,18 @@ smm_buddyinfo_drained() {
 	cat "$SMM_DEBUGFS/buddyinfo"
 }
 
+# free pages in buddyinfo (drained), summed over zones and orders
+smm_buddy_pages() {
+	smm_buddyinfo_drained | awk '{ p = 1; for (i = 5; i <= NF; i++) { n += $i * p; p *= 2 } }
+		END { printf "%d\n", n }'
+}
+
+# slabinfo 2.1: $6 pagesperslab, $15 num_slabs
+smm_slab_pages() {
+	awk '!/^#/ && NF >= 15 { s += $15; n += $6 * $15 } END { printf "%d %d\n", s, n }' \
+		"$SMM_DEBUGFS/slabinfo"
+}
+
 # The host's free memory in kB as its allocator sees it: MemFree after
 # folding the per-cpu vmstat deltas (without that MemFree lags by
 # megabytes), plus the pages parked on per-cpu free lists (/proc/zoneinfo
@@ -367,7 +382,6 @@ smm_bpftrace_stop() {
 # a test (a script named shadowmm_*.sh) that sources this file starts by
 # unloading a module an earlier one left behind, and unloads it when
 # terminated. run_guest.sh unloads after every test as well.
-# SMM_NO_TEST_START=1 keeps a script of that name from doing either.
 
 # smm_on_term: the TERM trap of a test. The runner's timeout signals the
 # whole process group, so what the test started (bpftrace, dd readers of
@@ -394,5 +408,5 @@ smm_test_start() {
 }
 
 case "${0##*/}" in
-shadowmm_*.sh) [ "${SMM_NO_TEST_START:-0}" = 1 ] || smm_test_start ;;
+shadowmm_*.sh) smm_test_start ;;
 esac

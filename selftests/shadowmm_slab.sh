@@ -19,7 +19,9 @@
 #  - slab-orders.bt shows allocate_slab with the rmqueue that served it
 #    (before the stress run, which leaves partial slabs behind);
 #  - ctl stress on every vCPU at once kmallocs and kfrees through one
-#    shared pool (objects freed on other CPUs), contents verified.
+#    shared pool (objects freed on other CPUs), contents verified;
+#  - cache shrink all frees the empty slabs the stress left cached, their
+#    pages back in the buddy, as many as slabinfo lost.
 
 DIR=$(dirname "$0")
 . "$DIR/lib.sh"
@@ -31,7 +33,7 @@ ktap_print_header
 smm_unload
 before=$(smm_free_kb)
 smm_load || ktap_skip_all "shadowmm does not load (see shadowmm_load.sh)"
-ktap_set_plan 15
+ktap_set_plan 16
 
 # --- rmmod with objects held ------------------------------------------------
 smm_ctl "kmalloc size=2048 count=500 tag=hold" &&
@@ -230,6 +232,31 @@ if dmesg | grep -Eq 'stress: slab [1-9][0-9]* kmalloc, [1-9][0-9]* kfree, [0-9]+
 else
 	ktap_test_fail "stress on $ncpu CPUs ($busy busy)"
 	head -n 5 "$SMM_DEBUGFS/check" | sed 's/^/# /'
+fi
+
+# --- kmem_cache_shrink --------------------------------------------------------
+# The stress run left empty slabs cached (min_partial a node, cpu partial
+# lists): cache shrink all frees them, its dmesg count is the slabs
+# slabinfo lost, the buddy gets exactly their pages back; a second
+# shrink finds nothing.
+sp=$(smm_slab_pages)
+slabs0=${sp% *} spages0=${sp#* }
+free0=$(smm_buddy_pages)
+dmesg -c >/dev/null
+smm_ctl "cache shrink all"
+freed=$(dmesg | sed -n 's/.*ctl: cache shrink all: \([0-9]*\) slab(s) freed.*/\1/p')
+sp=$(smm_slab_pages)
+slabs1=${sp% *} spages1=${sp#* }
+free1=$(smm_buddy_pages)
+dmesg -c >/dev/null
+smm_ctl "cache shrink all"
+again=$(dmesg | sed -n 's/.*ctl: cache shrink all: \([0-9]*\) slab(s) freed.*/\1/p')
+if [ -n "$freed" ] && [ "$freed" -gt 0 ] && [ $((slabs0 - slabs1)) = "$freed" ] &&
+	[ $((free1 - free0)) = $((spages0 - spages1)) ] && [ "$again" = 0 ] && smm_check_ok; then
+	ktap_test_pass "cache shrink all: $freed empty slab(s) freed, their $((spages0 - spages1)) page(s) back in the buddy, a second shrink frees 0"
+else
+	ktap_test_fail "cache shrink all" \
+		"freed '$freed' (again '$again'), slabs $slabs0 -> $slabs1, slab pages $spages0 -> $spages1, free pages $free0 -> $free1"
 fi
 
 if smm_check_ok; then

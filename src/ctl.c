@@ -914,6 +914,61 @@ static int ctl_cache_destroy(struct smm_machine *m, char **tok, int ntok,
 	return ret;
 }
 
+/* kmem_cache_shrink() of one cache; @freed: the slabs it freed */
+static int ctl_shrink_one(struct smm_machine *m, struct smm_kmem_cache *s,
+			  unsigned long *freed, smm_log_fn log, void *ctx)
+{
+	struct smm_slabinfo before, after;
+	int left;
+
+	smm_get_slabinfo(m, s, &before);
+	left = smm_kmem_cache_shrink(m, s);
+	smm_get_slabinfo(m, s, &after);
+	*freed = before.num_slabs - after.num_slabs;
+	if (*freed || left)
+		log(ctx, "ctl: cache %s shrunk: %lu slab(s) freed, %lu left\n",
+		    s->name, *freed, after.num_slabs);
+	return left;
+}
+
+/*
+ * cache shrink name=N | all: kmem_cache_shrink() of one cache (any, the
+ * kmalloc and boot caches too, as /sys/kernel/slab/NAME/shrink), or of
+ * every cache in list order (as slabinfo -s).
+ */
+static int ctl_cache_shrink(struct smm_machine *m, char **tok, int ntok,
+			    smm_log_fn log, void *ctx)
+{
+	struct smm_ctl_arg args[] = {
+		{ .key = "name", .is_str = true }, { .key = "all", .is_flag = true },
+	};
+	unsigned long freed, total = 0, nr = 0;
+	struct smm_kmem_cache *s;
+	int ret;
+
+	ret = parse_args(tok, ntok, args, ARRAY_SIZE(args), log, ctx);
+	if (ret)
+		return ret;
+	if (args[0].seen == args[1].seen) {
+		log(ctx, "ctl: cache shrink takes name=N or all\n");
+		return -EINVAL;
+	}
+	if (args[0].seen) {
+		ret = ctl_find_cache(m, &args[0], false, &s, log, ctx);
+		if (ret)
+			return ret;
+		ctl_shrink_one(m, s, &freed, log, ctx);
+		return 0;
+	}
+	list_for_each_entry(s, &m->slab->caches, list) {
+		nr += ctl_shrink_one(m, s, &freed, log, ctx);
+		total += freed;
+	}
+	log(ctx, "ctl: cache shrink all: %lu slab(s) freed, %lu cache(s) keep slabs\n",
+	    total, nr);
+	return 0;
+}
+
 static int ctl_cache_alloc(struct smm_machine *m, char **tok, int ntok,
 			   smm_log_fn log, void *ctx)
 {
@@ -1030,7 +1085,7 @@ ctl_slab(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 	if (!strcmp(tok[0], "kfree"))
 		return ctl_slab_free(m, true, tok + 1, ntok - 1, log, ctx);
 	if (ntok < 2) {
-		log(ctx, "ctl: cache create|destroy|alloc|free\n");
+		log(ctx, "ctl: cache create|destroy|alloc|free|shrink\n");
 		return -EINVAL;
 	}
 	if (!strcmp(tok[1], "create"))
@@ -1041,6 +1096,8 @@ ctl_slab(struct smm_machine *m, char **tok, int ntok, smm_log_fn log,
 		return ctl_cache_alloc(m, tok + 2, ntok - 2, log, ctx);
 	if (!strcmp(tok[1], "free"))
 		return ctl_slab_free(m, false, tok + 2, ntok - 2, log, ctx);
+	if (!strcmp(tok[1], "shrink"))
+		return ctl_cache_shrink(m, tok + 2, ntok - 2, log, ctx);
 	log(ctx, "ctl: unknown cache command '%s'\n", tok[1]);
 	return -EINVAL;
 }
@@ -1355,7 +1412,7 @@ typedef int (*smm_ctl_run_fn)(struct smm_machine *m, char **tok, int ntok,
 static int ctl_help(struct smm_machine *m, char **tok, int ntok,
 		    smm_log_fn log, void *ctx);
 
-#define SMM_CTL_FORMS	4
+#define SMM_CTL_FORMS	5
 
 /*
  * Every command: its first word, what runs it (given all its words, the
@@ -1391,7 +1448,7 @@ static const struct smm_ctl_cmd {
 		"create name=N size=S [align=A] [flags=hwcache|reclaim]",
 		"destroy name=N",
 		"alloc name=N [count=C] [nid=N] [tag=T] [gfp=FLAG[|FLAG...]]",
-		"free tag=T" } },
+		"free tag=T", "shrink name=N|all" } },
 	{ "kmalloc", ctl_slab,
 	  { "size=S [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=T]" } },
 	{ "kfree", ctl_slab, { "tag=T" } },

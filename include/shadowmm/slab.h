@@ -208,6 +208,11 @@ struct smm_kmem_cache *smm_kmem_cache_create(struct smm_machine *m,
 /* -EBUSY (and a log line) while objects remain; then nothing changes. */
 int smm_kmem_cache_destroy(struct smm_machine *m, struct smm_kmem_cache *s);
 struct smm_kmem_cache *smm_find_cache(struct smm_machine *m, const char *name);
+/*
+ * Flush the cpu slabs, free the empty slabs, fullest partial slabs first;
+ * 1 when slabs remain, else 0.
+ */
+int smm_kmem_cache_shrink(struct smm_machine *m, struct smm_kmem_cache *s);
 
 void *smm_kmem_cache_alloc(struct smm_machine *m, struct smm_kmem_cache *s,
 			   unsigned int gfp);

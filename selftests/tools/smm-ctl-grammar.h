@@ -35,6 +35,7 @@ static const char *const smm_ctl_fallback_grammar[] = {
 	"cache destroy name=N",
 	"cache alloc name=N [count=C] [nid=N] [tag=T] [gfp=FLAG[|FLAG...]]",
 	"cache free tag=T",
+	"cache shrink name=N|all",
 	"kmalloc size=S [count=C] [nid=N] [gfp=FLAG[|FLAG...]] [tag=T]",
 	"kfree tag=T",
 	"mirror on [pid=P] [comm=NAME] [order=LO[-HI]] [nid=N]",

@@ -212,6 +212,20 @@ static inline bool list_empty(const struct list_head *h)
 	return h->next == h;
 }
 
+/* @list's entries at the front of @h; @list itself is left as it was */
+static inline void list_splice(const struct list_head *list,
+			       struct list_head *h)
+{
+	struct list_head *first = list->next, *last = list->prev;
+
+	if (list_empty(list))
+		return;
+	first->prev = h;
+	last->next = h->next;
+	h->next->prev = last;
+	h->next = first;
+}
+
 #define list_entry(ptr, type, member)	container_of(ptr, type, member)
 #define list_first_entry(h, type, member) list_entry((h)->next, type, member)
 #define list_next_entry(pos, member) \

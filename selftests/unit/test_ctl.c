@@ -751,7 +751,8 @@ static const char *const ctl_forms[] = {
 	"drain\n", "verify 0|1\n", "workload seed=", "stress ms=",
 	"bench order=", "bench slab=",
 	"cache create name=", "cache destroy name=", "cache alloc name=",
-	"cache free tag=", "kmalloc size=", "kfree tag=", "mirror on",
+	"cache free tag=", "cache shrink name=", "kmalloc size=", "kfree tag=",
+	"mirror on",
 	"mirror off\n", "help\n",
 };
 

@@ -682,6 +682,146 @@ TEST(slub_destroy_with_objects_changes_nothing)
 		  m->node_data[1].node_zones[SMM_ZONE_NORMAL].nr_free_pages);
 }
 
+/* ---- kmem_cache_shrink ------------------------------------------------------ */
+
+static unsigned long normal_free_pages(void)
+{
+	smm_drain_all_pages(m);
+	return m->node_data[0].node_zones[SMM_ZONE_NORMAL].nr_free_pages +
+	       m->node_data[1].node_zones[SMM_ZONE_NORMAL].nr_free_pages;
+}
+
+/*
+ * A cache of 256-byte objects: 16 to an order-0 slab. 8 slabs filled
+ * on CPU 0 (node 0), then freed down to 0, 1, 13, 15, 16 (full), 0, 8
+ * and 0 objects in use. Frees park slabs on CPU 0's partial list and
+ * keep up to min_partial (5) empty ones on the node: before the shrink
+ * some empty slab is still held. After it: no empty slab anywhere, the
+ * 5 slabs in use left, the 4 partial ones on node 0's list fullest
+ * first (1, 3, 8, 15 free objects), and 1 returned (slabs remain).
+ * Once every object is freed a second shrink returns 0 and every page
+ * is back in the buddy.
+ */
+TEST(slub_shrink_frees_empty_slabs_fullest_first)
+{
+	static const unsigned int keep[8] = { 0, 1, 13, 15, 16, 0, 8, 0 };
+	static const unsigned int want_free[4] = { 1, 3, 8, 15 };
+	struct smm_kmem_cache_node *n;
+	struct smm_slabinfo si;
+	struct smm_kmem_cache *s;
+	struct smm_slab *slab;
+	unsigned long free_before;
+	void *p[8][16];
+	int i, j;
+
+	std_slab_machine();
+	s = smm_kmem_cache_create(m, "shr", 256, 0, 0);
+	ASSERT_TRUE(s);
+	ASSERT_EQ(16, smm_oo_objects(s->oo));
+	free_before = normal_free_pages();
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < 16; j++)
+			p[i][j] = smm_kmem_cache_alloc(m, s, 0);
+	/* each row is one slab */
+	for (i = 0; i < 8; i++)
+		for (j = 1; j < 16; j++)
+			ASSERT_PTR_EQ(smm_virt_to_slab(m, p[i][0]),
+				      smm_virt_to_slab(m, p[i][j]));
+	for (i = 0; i < 8; i++)
+		for (j = keep[i]; j < 16; j++)
+			smm_kmem_cache_free(m, s, p[i][j]);
+	smm_get_slabinfo(m, s, &si);
+	ASSERT_TRUE(si.num_slabs > 5);
+	ASSERT_CHECK();
+
+	ASSERT_EQ(1, smm_kmem_cache_shrink(m, s));
+	ASSERT_CHECK();
+	smm_get_slabinfo(m, s, &si);
+	ASSERT_EQ(5, si.num_slabs);
+	ASSERT_EQ(1 + 13 + 15 + 16 + 8, si.active_objs);
+	ASSERT_TRUE(!s->cpu_slab[0].slab && !s->cpu_slab[0].partial);
+	n = s->node[0];
+	ASSERT_EQ(4, n->nr_partial);
+	ASSERT_EQ(0, s->node[1]->nr_partial);
+	i = 0;
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		ASSERT_TRUE(i < 4);
+		ASSERT_EQ(want_free[i], slab->objects - slab->inuse);
+		i++;
+	}
+	ASSERT_EQ(4, i);
+	/* a second shrink changes nothing */
+	ASSERT_EQ(1, smm_kmem_cache_shrink(m, s));
+	smm_get_slabinfo(m, s, &si);
+	ASSERT_EQ(5, si.num_slabs);
+	ASSERT_EQ(4, n->nr_partial);
+
+	for (i = 0; i < 8; i++)
+		for (j = 0; j < (int)keep[i]; j++)
+			smm_kmem_cache_free(m, s, p[i][j]);
+	ASSERT_EQ(0, smm_kmem_cache_shrink(m, s));
+	smm_get_slabinfo(m, s, &si);
+	ASSERT_EQ(0, si.num_slabs);
+	ASSERT_EQ(0, n->nr_partial);
+	ASSERT_CHECK();
+	ASSERT_EQ(free_before, normal_free_pages());
+	ASSERT_EQ(0, smm_kmem_cache_destroy(m, s));
+}
+
+/*
+ * More than 32 free objects: such slabs are not promoted and keep their
+ * order behind the promoted ones. 64-byte objects, 64 to a slab: three
+ * slabs kept at 40, 10 and 63 in use (24, 54 and 1 free) -> the list
+ * reads 1 free first, then 24 and 54 in the order the frees left them.
+ */
+TEST(slub_shrink_leaves_emptier_slabs_in_order)
+{
+	static const unsigned int keep[3] = { 40, 10, 63 };
+	struct smm_kmem_cache_node *n;
+	struct smm_kmem_cache *s;
+	struct smm_slab *slab, *order_before[3];
+	unsigned int free_seen[3];
+	void *p[3][64];
+	int i, j, k;
+
+	std_slab_machine();
+	s = smm_kmem_cache_create(m, "shr64", 64, 0, 0);
+	ASSERT_TRUE(s);
+	ASSERT_EQ(64, smm_oo_objects(s->oo));
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < 64; j++)
+			p[i][j] = smm_kmem_cache_alloc(m, s, 0);
+	for (i = 0; i < 3; i++)
+		for (j = keep[i]; j < 64; j++)
+			smm_kmem_cache_free(m, s, p[i][j]);
+	ASSERT_EQ(1, smm_kmem_cache_shrink(m, s));
+	ASSERT_CHECK();
+	n = s->node[0];
+	ASSERT_EQ(3, n->nr_partial);
+	i = 0;
+	list_for_each_entry(slab, &n->partial, slab_list) {
+		ASSERT_TRUE(i < 3);
+		order_before[i] = slab;
+		free_seen[i++] = slab->objects - slab->inuse;
+	}
+	ASSERT_EQ(1, free_seen[0]);
+	ASSERT_EQ(smm_virt_to_slab(m, p[2][0]), order_before[0]);
+	/* the two unpromoted ones in their pre-shrink order, whatever it was */
+	ASSERT_TRUE((free_seen[1] == 24 && free_seen[2] == 54) ||
+		    (free_seen[1] == 54 && free_seen[2] == 24));
+	/* shrinking again keeps that order exactly */
+	ASSERT_EQ(1, smm_kmem_cache_shrink(m, s));
+	k = 0;
+	list_for_each_entry(slab, &n->partial, slab_list)
+		ASSERT_PTR_EQ(order_before[k++], slab);
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < (int)keep[i]; j++)
+			smm_kmem_cache_free(m, s, p[i][j]);
+	ASSERT_EQ(0, smm_kmem_cache_shrink(m, s));
+	ASSERT_EQ(0, smm_kmem_cache_destroy(m, s));
+	ASSERT_CHECK();
+}
+
 TEST(slub_create_rejects_bad_arguments)
 {
 	std_slab_machine();
@@ -901,6 +1041,46 @@ TEST(slub_ctl_cache_commands)
 	ASSERT_EQ(-EINVAL, ctl("cache bogus"));
 	ASSERT_EQ(-EINVAL, ctl("cache"));
 	ASSERT_CHECK();
+}
+
+/*
+ * cache shrink name=N|all: any cache by name (kmalloc's and the boot
+ * caches too), or all; it logs what it freed. Bad forms are EINVAL.
+ */
+TEST(slub_ctl_cache_shrink)
+{
+	struct smm_slabinfo si;
+	unsigned long free_before;
+
+	std_slab_machine();
+	free_before = normal_free_pages();
+	ASSERT_EQ(0, ctl("kmalloc size=200 count=100 tag=k"));
+	ASSERT_EQ(0, ctl("cache create name=foo size=100"));
+	ASSERT_EQ(0, ctl("cache alloc name=foo count=300 tag=f"));
+	ASSERT_EQ(0, ctl("kfree tag=k"));
+	ASSERT_EQ(0, ctl("cache free tag=f"));
+	smm_get_slabinfo(m, KM(8), &si);
+	ASSERT_TRUE(si.num_slabs > 0);
+	ASSERT_EQ(0, ctl("cache shrink name=kmalloc-256"));
+	ASSERT_TRUE(strstr(clog.last, "cache kmalloc-256 shrunk: "));
+	ASSERT_TRUE(strstr(clog.last, " freed, 0 left"));
+	smm_get_slabinfo(m, KM(8), &si);
+	ASSERT_EQ(0, si.num_slabs);
+	ASSERT_EQ(0, ctl("cache shrink name=kmem_cache"));
+	ASSERT_EQ(-EINVAL, ctl("cache shrink"));
+	ASSERT_EQ(-EINVAL, ctl("cache shrink name=nope"));
+	ASSERT_EQ(-EINVAL, ctl("cache shrink name=foo all"));
+	ASSERT_EQ(-EINVAL, ctl("cache shrink all=1"));
+	ASSERT_EQ(-EINVAL, ctl("cache shrink bogus"));
+	ASSERT_EQ(0, ctl("cache shrink all"));
+	ASSERT_TRUE(strstr(clog.last, "cache shrink all: "));
+	smm_get_slabinfo(m, smm_find_cache(m, "foo"), &si);
+	ASSERT_EQ(0, si.num_slabs);
+	ASSERT_EQ(0, ctl("cache destroy name=foo"));
+	ASSERT_CHECK();
+	/* the foo cache struct went back to the kmem_cache cache's slab */
+	ASSERT_EQ(0, ctl("cache shrink all"));
+	ASSERT_TRUE(free_before <= normal_free_pages());
 }
 
 TEST(slub_ctl_kmalloc_kfree)
