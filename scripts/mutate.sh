@@ -140,6 +140,10 @@ mutant ring-reader-ignores-busy src/views.c \
 	$'if (seq == SMM_RMQUEUE_BUSY)\n\t\treturn false;' \
 	$'if (false)\n\t\treturn false;' \
 	rmqueue_trace_leaves_out_a_slot_being_written
+mutant ring-reader-no-second-look src/views.c \
+	'return READ_ONCE(slot->seq) == seq;' \
+	'return true;' \
+	rmqueue_trace_drops_a_slot_rewritten_during_its_copy
 mutant memmap-bound-one-past src/mm/internal.h \
 	'if (off >= pgdat->memmap_size ||' \
 	'if (off > pgdat->memmap_size ||' \

@@ -307,7 +307,18 @@ extern void (*smm_ulock_hook)(struct smm_spinlock *l);
 #define smm_local_irq_save(flags)	((flags) = 0)
 #define smm_local_irq_restore(flags)	((void)(flags))
 #define smm_smp_wmb()			__atomic_thread_fence(__ATOMIC_RELEASE)
-#define smm_smp_rmb()			__atomic_thread_fence(__ATOMIC_ACQUIRE)
+/*
+ * smm_urmb_hook, when a test sets it, runs at every read barrier: what a
+ * writer did between a lockless reader's two loads (the rmqueue ring's
+ * reader). The harness clears it before every test.
+ */
+extern void (*smm_urmb_hook)(void);
+#define smm_smp_rmb()							\
+	do {								\
+		__atomic_thread_fence(__ATOMIC_ACQUIRE);		\
+		if (smm_urmb_hook)					\
+			smm_urmb_hook();				\
+	} while (0)
 #define smm_data_race(expr)		(expr)
 
 #define smm_sort(base, num, size, cmp)	qsort(base, num, size, cmp)

@@ -24,6 +24,7 @@ int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
 struct smm_trace_log smm_trace;
 bool smm_trace_on = true;
 void (*smm_ulock_hook)(struct smm_spinlock *l);
+void (*smm_urmb_hook)(void);
 /* long commands' scheduling points and fatal signals (compat_user.h) */
 unsigned long smm_uresched_count;
 bool (*smm_ufatal_hook)(void);
@@ -269,6 +270,7 @@ static bool run_one(struct smm_test *t)
 
 	memset(&smm_trace, 0, sizeof(smm_trace));
 	smm_ulock_hook = NULL;
+	smm_urmb_hook = NULL;
 	smm_uresched_count = 0;
 	smm_ufatal_hook = NULL;
 	/* a test (or a replayed log) may place CPUs on nodes: not the next */

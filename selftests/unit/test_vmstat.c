@@ -1001,6 +1001,45 @@ TEST(rmqueue_trace_leaves_out_a_slot_being_written)
 	ASSERT_STREQ(expected, show(smm_show_rmqueue_trace));
 }
 
+/* a writer that comes between the reader's first seq read and its copy */
+static unsigned int rmb_calls, rmb_write_at;
+
+static void rmb_writer(void)
+{
+	if (++rmb_calls == rmb_write_at)
+		ring_push(0x1003, 0, 0, SMM_MIGRATE_MOVABLE, true);
+}
+
+TEST(rmqueue_trace_drops_a_slot_rewritten_during_its_copy)
+{
+	/*
+	 * Size 2, three records: slot 1 holds seq 1, slot 0 seq 2 (head 3).
+	 * The reader's read barriers: 1 after the head, then two a slot;
+	 * at the 2nd, between slot 1's first seq read and its copy, a
+	 * writer puts seq 3 (pfn 0x1003) there. The copy holds seq 1 with
+	 * seq 3's pfn: the second seq read must drop it.
+	 */
+	static const char expected[] =
+		"seq 2 pfn 0x1002" NZO "0 current_order 0 migratetype Movable pcp 1\n";
+	unsigned int i;
+
+	std_machine();
+	ring_init(2);
+	for (i = 0; i < 3; i++)
+		ring_push(0x1000 + i, 0, 0, SMM_MIGRATE_MOVABLE, true);
+	rmb_calls = 0;
+	rmb_write_at = 2;
+	smm_urmb_hook = rmb_writer;
+	ASSERT_STREQ(expected, show(smm_show_rmqueue_trace));
+	smm_urmb_hook = NULL;
+	/* the writer did come in the middle */
+	ASSERT_EQ(4, m->rmqueue_ring.cpus[0].head);
+	ASSERT_TRUE(rmb_calls >= 5);
+	/* read again: seq 2 and 3 */
+	show(smm_show_rmqueue_trace);
+	ASSERT_EQ(2, count_lines(out.buf));
+}
+
 TEST(rmqueue_trace_exactly_full)
 {
 	unsigned int i;

@@ -13,8 +13,9 @@ __thread int smm_ucpu;
 unsigned int smm_unr_cpus = 2;
 int smm_unode;
 int smm_ucpu_node[SMM_UMAX_CPUS] = { [0 ... SMM_UMAX_CPUS - 1] = -1 };
-/* the host tests' race hook (compat_user.h): none here */
+/* the host tests' race hooks (compat_user.h): none here */
 void (*smm_ulock_hook)(struct smm_spinlock *l);
+void (*smm_urmb_hook)(void);
 /* long commands' scheduling points and fatal signals (compat_user.h) */
 unsigned long smm_uresched_count;
 bool (*smm_ufatal_hook)(void);
