@@ -129,6 +129,7 @@ struct smm_bench_work {
 	struct kmem_cache *host_cache;		/* slab=SIZE */
 	struct smm_kmem_cache *shadow_cache;
 	unsigned int reps_done;		/* by the first thread */
+	unsigned int loops_done;	/* ... into the phase it stopped in */
 	bool stop;		/* the writer got a fatal signal */
 	bool failed;		/* a thread failed: the others stop too */
 	atomic_t met;		/* arrivals at bench_meet(), all threads */
@@ -287,23 +288,54 @@ fail:
 	return -ENOMEM;
 }
 
-/*
- * mirror=on: the host's loop with the mirror's probes on for this thread
- * (attached before the clock starts, detached after it stops).
- */
-static int bench_host_mirrored(struct smm_bench_thread *t, unsigned int loops,
-			       u64 *ns)
-{
-	u64 mirrored, missed;
-	int ret;
+/* A timed phase runs in chunks of this many pairs (at least one loop). */
+#define SMM_BENCH_CHUNK_PAIRS	4096
 
-	ret = smm_mirror_bench_on(t->w->m, current->pid);
-	if (ret)
-		return ret;
-	ret = bench_host(t, loops, ns);
-	smm_mirror_bench_off(t->w->m, &mirrored, &missed);
-	t->mirrored += mirrored;
-	t->mirror_missed += missed;
+/*
+ * One side's @loops loops of a phase, in chunks of SMM_BENCH_CHUNK_PAIRS
+ * pairs, their ns summed into *@total: between chunks the thread looks
+ * for a stop (a fatal signal to the writer, another thread failed), so
+ * that a killed run ends within a chunk, not at the end of a phase that
+ * takes seconds under TCG. Each chunk reads the clock twice more: a
+ * few hundred instructions against a chunk's million, on both sides.
+ * mirror=on: the host's loop with the mirror's probes on for this
+ * thread, attached before the first chunk, detached after the last.
+ */
+static int bench_timed(struct smm_bench_thread *t, bool host,
+		       unsigned int loops, u64 *total)
+{
+	struct smm_bench_work *w = t->w;
+	smm_bench_fn run = host ? w->host_fn : w->shadow_fn;
+	unsigned int per = max(1U, SMM_BENCH_CHUNK_PAIRS / w->r->a.batch);
+	bool mirror = !host && w->r->a.mirror;
+	unsigned int done, n;
+	u64 ns, mirrored, missed;
+	int ret = 0;
+
+	if (mirror) {
+		ret = smm_mirror_bench_on(w->m, current->pid);
+		if (ret)
+			return ret;
+	}
+	*total = 0;
+	for (done = 0; done < loops; done += n) {
+		if (READ_ONCE(w->stop) || READ_ONCE(w->failed)) {
+			ret = -EINTR;
+			break;
+		}
+		n = min(per, loops - done);
+		ret = run(t, n, &ns);
+		if (ret)
+			break;
+		*total += ns;
+	}
+	if (ret == -EINTR && t == w->t)
+		w->loops_done = done;
+	if (mirror) {
+		smm_mirror_bench_off(w->m, &mirrored, &missed);
+		t->mirrored += mirrored;
+		t->mirror_missed += missed;
+	}
 	return ret;
 }
 
@@ -316,7 +348,6 @@ static int bench_phase(struct smm_bench_thread *t, unsigned int i,
 		       bool host, unsigned int *meetings)
 {
 	struct smm_bench_work *w = t->w;
-	smm_bench_fn run = host ? w->host_fn : w->shadow_fn;
 	unsigned int loops = w->r->a.loops;
 	int ret;
 
@@ -325,8 +356,9 @@ static int bench_phase(struct smm_bench_thread *t, unsigned int i,
 		if (!bench_meet(t, meetings, false))
 			return -EINTR;
 		if (t == w->t) {
-			ret = run(t, loops, host ? &t->host1_total[i] :
-						   &t->shadow1_total[i]);
+			ret = bench_timed(t, host, loops,
+					  host ? &t->host1_total[i] :
+						 &t->shadow1_total[i]);
 			if (ret)
 				return ret;
 		}
@@ -336,7 +368,8 @@ static int bench_phase(struct smm_bench_thread *t, unsigned int i,
 	}
 	if (!bench_meet(t, meetings, true))
 		return -EINTR;
-	return run(t, loops, host ? &t->host_total[i] : &t->shadow_total[i]);
+	return bench_timed(t, host, loops,
+			   host ? &t->host_total[i] : &t->shadow_total[i]);
 }
 
 static int bench_thread(void *data)
@@ -348,9 +381,9 @@ static int bench_thread(void *data)
 	int ret;
 
 	/* one untimed loop each: the per-cpu lists and caches warm */
-	ret = w->host_fn(t, 1, &warm);
+	ret = bench_timed(t, true, 1, &warm);
 	if (!ret)
-		ret = w->shadow_fn(t, 1, &warm);
+		ret = bench_timed(t, false, 1, &warm);
 	for (i = 0; i < reps && !ret; i++) {
 		if (t == w->t)
 			w->reps_done = i;
@@ -477,7 +510,8 @@ static int bench_sides(struct smm_bench_work *w)
 	struct smm_machine *m = w->m;
 
 	w->host_fn = bench_host;
-	w->shadow_fn = a->mirror ? bench_host_mirrored : bench_shadow;
+	/* mirror=on: the host's loop, with the mirror on (bench_timed()) */
+	w->shadow_fn = a->mirror ? bench_host : bench_shadow;
 	if (!a->slab)
 		return 0;
 	w->host_fn = bench_host_slab;
@@ -610,8 +644,8 @@ int smm_bench_run(struct smm_machine *m, const struct smm_bench_args *a)
 			ret = w->t[k].ret;
 	}
 	if (ret == -EINTR && w->stop)
-		pr_info("ctl: bench: stopped by a fatal signal after %u of %u repetitions, nothing recorded\n",
-			w->reps_done, a->reps);
+		pr_info("ctl: bench: stopped by a fatal signal after %u of %u repetitions, %u of %u loops into the next phase, nothing recorded\n",
+			w->reps_done, a->reps, w->loops_done, a->loops);
 	if (ret)
 		goto out;
 
