@@ -96,13 +96,13 @@ void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum)
  * before and after its copy (smm_show_rmqueue_trace()). seq orders the
  * records machine-wide: an atomic, not a lock.
  */
-static __always_inline u64 smm_rmqueue_ring_write(struct smm_machine *m,
-						  unsigned int slot,
-						  const struct smm_zone *zone,
-						  unsigned long pfn,
-						  unsigned int order,
-						  unsigned int current_order,
-						  int migratetype, bool pcp)
+static __always_inline void smm_rmqueue_ring_write(struct smm_machine *m,
+						   unsigned int slot,
+						   const struct smm_zone *zone,
+						   unsigned long pfn,
+						   unsigned int order,
+						   unsigned int current_order,
+						   int migratetype, bool pcp)
 {
 	struct smm_rmqueue_ring *ring = &m->rmqueue_ring;
 	struct smm_rmqueue_cpu_ring *cr = &ring->cpus[slot];
@@ -126,8 +126,9 @@ static __always_inline u64 smm_rmqueue_ring_write(struct smm_machine *m,
 	/* a reader that sees the new head sees the record's seq too */
 	smm_smp_wmb();
 	WRITE_ONCE(cr->head, cr->head + 1);
+	/* the slot is this CPU's and interrupts are off: it holds still */
+	trace_rmqueue(r);
 	smm_local_irq_restore(flags);
-	return seq;
 }
 
 /* The rmqueue tracepoint, out of line: its record is a copy of its own. */
@@ -163,20 +164,16 @@ static __always_inline void smm_record_rmqueue(struct smm_machine *m,
 					       unsigned int current_order,
 					       int migratetype, bool pcp)
 {
-	unsigned long pfn;
-	u64 seq = 0;
-
-	if (likely(!m->rmqueue_ring.size) && !trace_rmqueue_enabled())
+	/* the ring's writer fires the tracepoint on the record it wrote */
+	if (likely(m->rmqueue_ring.size)) {
+		smm_rmqueue_ring_write(m, ev - m->events, zone,
+				       smm__page_to_pfn(m, page), order,
+				       current_order, migratetype, pcp);
 		return;
-	pfn = smm__page_to_pfn(m, page);
-	/* the CPU's slot: its counters are m->events[slot] */
-	if (m->rmqueue_ring.size)
-		seq = smm_rmqueue_ring_write(m, ev - m->events, zone, pfn,
-					     order, current_order, migratetype,
-					     pcp);
+	}
 	if (trace_rmqueue_enabled())
-		smm_trace_rmqueue(seq, zone, pfn, order, current_order,
-				  migratetype, pcp);
+		smm_trace_rmqueue(0, zone, smm__page_to_pfn(m, page), order,
+				  current_order, migratetype, pcp);
 }
 
 /* Shadow instrumentation: a block served from a pcp list. */
