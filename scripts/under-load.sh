@@ -28,7 +28,9 @@
 # KTAP cases inside the tests ("[vm-test] cases: N ok, N not ok, N
 # skipped"). It prints a table (test x run), the load average and wall
 # time of each run, what differs between runs, and writes
-# build/under-load.json.
+# build/under-load.json. Each run's guest kernel log is kept beside its log
+# (run-K-dmesg.txt), and each test's seconds in the guest, from its
+# start/end marks there, are shown in a second table (not compared).
 # Timings are not compared (the TAP lines carry none).
 #
 # Options:
@@ -90,7 +92,7 @@ ts() { date -u +%H:%M:%S; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
 if [ "$report_only" = 0 ]; then
-	rm -f "$outdir"/run-*.log "$outdir"/run-*.load "$outdir"/run-*.meta "$outdir/params" "$json"
+	rm -f "$outdir"/run-*.log "$outdir"/run-*.load "$outdir"/run-*.meta "$outdir"/run-*-dmesg.txt "$outdir/params" "$json"
 	echo "$kver $with_load $jobs" >"$outdir/params"
 
 	# --- cleanup: our own process groups only ------------------------------------
@@ -216,6 +218,11 @@ if [ "$report_only" = 0 ]; then
 			lost=1
 		fi
 		echo "$wall $rc $lost" >"$outdir/run-$k.meta"
+		# the guest's kernel log of each boot (vm-test.sh reuses its
+		# files run after run): "[vm] dmesg: PATH" in the log
+		tr -d '\r' <"$runlog" | sed -n 's/^\[vm\] dmesg: //p' | while IFS= read -r f; do
+			[ ! -f "$f" ] || cat "$f"
+		done >"$outdir/run-$k-dmesg.txt"
 		log "run $k/$runs ended $(ts) after $wall s, exit $rc, load $(load1): $(tr -d '\r' <"$runlog" | grep '^vm-test:' | tail -n 1)"
 	done
 	echo "$(($(date +%s) - t_all))" >"$outdir/wall-total"
@@ -325,6 +332,30 @@ for t in ${differs[@]+"${differs[@]}"}; do
 	log "differs between runs: $t"
 done
 
+# Each test's time in the guest (kernel log timestamps of run_guest.sh's
+# start/end marks; shown, not compared): how near a loaded run comes to
+# the per-test timeouts.
+declare -A secs=()
+for k in $(seq 1 "$runs"); do
+	[ -s "$outdir/run-$k-dmesg.txt" ] || continue
+	while read -r name d; do
+		secs[$name,$k]=$d
+	done < <(sed -nE 's/^\[ *([0-9.]+)\] shadowmm-selftest: (start|end) [0-9]+ ([^ ]+).*/\1 \2 \3/p' \
+		"$outdir/run-$k-dmesg.txt" |
+		awk '$2 == "start" { s[$3] = $1 } $2 == "end" && ($3 in s) { printf "%s %.1f\n", $3, $1 - s[$3] }')
+done
+if [ ${#secs[@]} -gt 0 ]; then
+	echo
+	printf "%-${w}s" "guest s"
+	for k in $(seq 1 "$runs"); do printf "  %-10s" "run $k"; done
+	echo
+	for t in "${tests[@]}"; do
+		printf "%-${w}s" "$t"
+		for k in $(seq 1 "$runs"); do printf "  %-10s" "${secs[$t,$k]:--}"; done
+		echo
+	done
+fi
+
 # --- the JSON ----------------------------------------------------------------------
 jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 {
@@ -349,6 +380,13 @@ jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }
 		sep=""
 		for t in "${tests[@]}"; do
 			printf '%s%s: %s' "$sep" "$(jstr "$t")" "$(jstr "${verdict[$t,$k]:-missing}")"
+			sep=", "
+		done
+		printf '},\n     "guest_s": {'
+		sep=""
+		for t in "${tests[@]}"; do
+			[ -n "${secs[$t,$k]:-}" ] || continue
+			printf '%s%s: %s' "$sep" "$(jstr "$t")" "${secs[$t,$k]}"
 			sep=", "
 		done
 		printf '}}%s\n' "$([ "$k" -lt "$runs" ] && echo ,)"
