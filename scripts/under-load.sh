@@ -400,7 +400,7 @@ if [ "$load_lost" = 1 ]; then
 	exit 1
 fi
 if [ "$all_passed" = 1 ] && [ "$identical" = 1 ]; then
-	log "$runs run(s) under load: every test passed, every run the same"
+	log "$runs run(s) $([ "$with_load" = 1 ] && echo "under load" || echo "without a host load"): every test passed, every run the same"
 	exit 0
 fi
 [ "$all_passed" = 1 ] || log "FAIL: not every run passed every test"
