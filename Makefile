@@ -40,6 +40,10 @@
 #   make fuzz-ctl   the ctl fuzzer in the guest (selftests/shadowmm_fuzz_ctl.sh):
 #                   SMM_FUZZ_WRITES=30000 writes (=1000000 for a long run,
 #                   ~45 min), SMM_FUZZ_SEED=S to replay a run
+#   make under-load the guest suite 3 times back to back beside a host kernel
+#                   build (make -j$(nproc) vmlinux): every run must pass every
+#                   test, all runs the same; build/under-load.json
+#                   (scripts/under-load.sh, RUNS=3; not in make check: ~4 min a run)
 #   make soak       both vCPUs at once in the guest for SMM_SOAK_MIN=10 minutes
 #                   (selftests/shadowmm_soak.sh): stress, fragment and slab
 #                   patterns with verify=1, then 0 mismatches, check OK and
@@ -69,7 +73,7 @@ CHECKPATCH ?= scripts/checkpatch.sh
 
 .PHONY: all module clean unit mutants replay vm-test check check-debug \
 	demo vm style sparse dkms-test setup unit-bench bench fuzz fuzz-ctl soak \
-	help ksft ksft-config plot-test
+	help ksft ksft-config plot-test under-load
 
 all: module
 
@@ -129,6 +133,11 @@ soak: module
 	scripts/vm-test.sh --test-timeout $$t --timeout $$((t + 200)) \
 		--append "SMM_SOAK_MIN=$(SMM_SOAK_MIN)$(if $(SMM_SOAK_SEED), SMM_SOAK_SEED=$(SMM_SOAK_SEED))" \
 		soak
+
+# the whole suite RUNS times beside a host kernel build (not in make check)
+RUNS ?= 3
+under-load:
+	scripts/under-load.sh --runs $(RUNS)
 
 fuzz:
 	@echo "[fuzz] libFuzzer targets of selftests/unit/fuzz/ (FUZZ_TIME=$${FUZZ_TIME:-60} s each) and the replay's reader ($${FUZZ_REPLAY_TIME:-30} s)"
