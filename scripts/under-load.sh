@@ -14,7 +14,10 @@
 # a process group of its own that is killed on exit (EXIT, INT, TERM), then
 # runs
 #     scripts/vm-test.sh --kernel VER --module shadowmm.ko --timeout S [TEST...]
-# RUNS times (TEST: as for vm-test.sh, default every test), one after the other, each in a process group of its own too.
+# RUNS times (TEST: as for vm-test.sh, default every test), one after the
+# other, each in a process group of its own too, with SMM_SOAK_MIN=1 on
+# the guest's command line as make check's first lane has it (so the
+# soak runs its minute; SMM_SOAK_MIN=N in the environment for longer).
 # Each run's output (vm-test.sh's, the guest console included) goes to
 # build/under-load/run-K.log; the host's load average (/proc/loadavg, the
 # 1-minute figure) is sampled every 15 s during each run, and a progress
@@ -58,6 +61,10 @@ smm_script under-load
 runs=3
 kver=""
 boot_timeout=3600
+soak_min=${SMM_SOAK_MIN:-1}
+case $soak_min in
+'' | *[!0-9]*) bad_usage "SMM_SOAK_MIN=$soak_min is not a count of minutes" ;;
+esac
 jobs=$(nproc)
 with_load=1
 report_only=0
@@ -190,7 +197,8 @@ if [ "$report_only" = 0 ]; then
 		log "run $k/$runs started $(ts), load $(load1)"
 		t0=$(date +%s)
 		setsid "$here/vm-test.sh" --kernel "$kver" --module "$repo/shadowmm.ko" \
-			--timeout "$boot_timeout" ${names[@]+"${names[@]}"} >"$runlog" 2>&1 </dev/null &
+			--timeout "$boot_timeout" --append "SMM_SOAK_MIN=$soak_min" \
+			${names[@]+"${names[@]}"} >"$runlog" 2>&1 </dev/null &
 		run_pgid=$!
 		n=0
 		while kill -0 "$run_pgid" 2>/dev/null; do
@@ -314,15 +322,23 @@ done
 # --- the table -------------------------------------------------------------------
 w=4
 for t in "${tests[@]}"; do [ ${#t} -le "$w" ] || w=${#t}; done
-echo
-printf "%-${w}s" "test"
-for k in $(seq 1 "$runs"); do printf "  %-10s" "run $k"; done
-echo
-for t in "${tests[@]}"; do
-	printf "%-${w}s" "$t"
-	for k in $(seq 1 "$runs"); do printf "  %-10s" "${verdict[$t,$k]:-missing}"; done
+# table TITLE ARRAY EMPTY: a test a line, a column a run, each cell
+# ARRAY[test,run] (EMPTY where it has none)
+table() {
+	local -n cell=$2
+	local t k
+
 	echo
-done
+	printf "%-${w}s" "$1"
+	for k in $(seq 1 "$runs"); do printf "  %-10s" "run $k"; done
+	echo
+	for t in "${tests[@]}"; do
+		printf "%-${w}s" "$t"
+		for k in $(seq 1 "$runs"); do printf "  %-10s" "${cell[$t,$k]:-$3}"; done
+		echo
+	done
+}
+table test verdict missing
 for k in $(seq 1 "$runs"); do
 	printf "run %d: %s (cases: %s); %d s, exit %d, load mean %s (min %s, max %s)\n" "$k" \
 		"${verdict[@summary,$k]}" "${verdict[@cases,$k]}" "${wall[k]}" "${rcs[k]}" \
@@ -344,17 +360,7 @@ for k in $(seq 1 "$runs"); do
 		"$outdir/run-$k-dmesg.txt" |
 		awk '$2 == "start" { s[$3] = $1 } $2 == "end" && ($3 in s) { printf "%s %.1f\n", $3, $1 - s[$3] }')
 done
-if [ ${#secs[@]} -gt 0 ]; then
-	echo
-	printf "%-${w}s" "guest s"
-	for k in $(seq 1 "$runs"); do printf "  %-10s" "run $k"; done
-	echo
-	for t in "${tests[@]}"; do
-		printf "%-${w}s" "$t"
-		for k in $(seq 1 "$runs"); do printf "  %-10s" "${secs[$t,$k]:--}"; done
-		echo
-	done
-fi
+[ ${#secs[@]} -eq 0 ] || table "guest s" secs -
 
 # --- the JSON ----------------------------------------------------------------------
 jstr() { printf '"%s"' "$(printf '%s' "$1" | sed 's/\\/\\\\/g; s/"/\\"/g')"; }

@@ -239,18 +239,20 @@ fi
 # lists): cache shrink all frees them, its dmesg count is the slabs
 # slabinfo lost, the buddy gets exactly their pages back; a second
 # shrink finds nothing.
+# cache shrink all; prints the slabs its dmesg line says it freed
+shrink_all() {
+	dmesg -c >/dev/null
+	smm_ctl "cache shrink all"
+	dmesg | sed -n 's/.*ctl: cache shrink all: \([0-9]*\) slab(s) freed.*/\1/p'
+}
 sp=$(smm_slab_pages)
 slabs0=${sp% *} spages0=${sp#* }
 free0=$(smm_buddy_pages)
-dmesg -c >/dev/null
-smm_ctl "cache shrink all"
-freed=$(dmesg | sed -n 's/.*ctl: cache shrink all: \([0-9]*\) slab(s) freed.*/\1/p')
+freed=$(shrink_all)
 sp=$(smm_slab_pages)
 slabs1=${sp% *} spages1=${sp#* }
 free1=$(smm_buddy_pages)
-dmesg -c >/dev/null
-smm_ctl "cache shrink all"
-again=$(dmesg | sed -n 's/.*ctl: cache shrink all: \([0-9]*\) slab(s) freed.*/\1/p')
+again=$(shrink_all)
 if [ -n "$freed" ] && [ "$freed" -gt 0 ] && [ $((slabs0 - slabs1)) = "$freed" ] &&
 	[ $((free1 - free0)) = $((spages0 - spages1)) ] && [ "$again" = 0 ] && smm_check_ok; then
 	ktap_test_pass "cache shrink all: $freed empty slab(s) freed, their $((spages0 - spages1)) page(s) back in the buddy, a second shrink frees 0"
