@@ -43,7 +43,7 @@
 #   make under-load the guest suite 3 times back to back beside a host kernel
 #                   build (make -j$(nproc) vmlinux): every run must pass every
 #                   test, all runs the same; build/under-load.json
-#                   (scripts/under-load.sh, RUNS=3; not in make check: ~4 min a run)
+#                   (scripts/under-load.sh, RUNS=3; not in make check: ~5 min a run)
 #   make soak       both vCPUs at once in the guest for SMM_SOAK_MIN=10 minutes
 #                   (selftests/shadowmm_soak.sh): stress, fragment and slab
 #                   patterns with verify=1, then 0 mismatches, check OK and

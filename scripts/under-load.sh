@@ -40,7 +40,8 @@
 #   --runs N        how many runs of the suite (default 3)
 #   --kernel VER    guest kernel (default scripts/kver.sh --series 6.1)
 #   --timeout S     vm-test.sh's whole-boot timeout (default 3600; a loaded
-#                   run of the 21 tests took 218-236 s on a 2-core host,
+#                   run of the 21 tests took 218-236 s on a 2-core host without
+#                   the soak, which adds about 75 s,
 #                   the per-test timeouts in the guest still apply)
 #   --jobs J        make -jJ for the load (default nproc)
 #   --no-load       no host load (a baseline to compare with)

@@ -646,6 +646,14 @@ TEST(slub_two_cpus_at_once)
 
 /* ---- destroy ------------------------------------------------------------------ */
 
+/* free pages of both nodes' Normal zones, the pcp lists drained first */
+static unsigned long normal_free_pages(void)
+{
+	smm_drain_all_pages(m);
+	return m->node_data[0].node_zones[SMM_ZONE_NORMAL].nr_free_pages +
+	       m->node_data[1].node_zones[SMM_ZONE_NORMAL].nr_free_pages;
+}
+
 TEST(slub_destroy_with_objects_changes_nothing)
 {
 	struct smm_capture before, after;
@@ -655,9 +663,7 @@ TEST(slub_destroy_with_objects_changes_nothing)
 	int i;
 
 	std_slab_machine();
-	smm_drain_all_pages(m);
-	free_before = m->node_data[0].node_zones[SMM_ZONE_NORMAL].nr_free_pages +
-		      m->node_data[1].node_zones[SMM_ZONE_NORMAL].nr_free_pages;
+	free_before = normal_free_pages();
 	s = smm_kmem_cache_create(m, "busy", 300, 0, 0);
 	for (i = 0; i < 50; i++)
 		p[i] = smm_kmem_cache_alloc(m, s, 0);
@@ -676,20 +682,10 @@ TEST(slub_destroy_with_objects_changes_nothing)
 	ASSERT_TRUE(!smm_find_cache(m, "busy"));
 	ASSERT_CHECK();
 	/* every slab page went back (the cache struct itself is a kmem_cache object) */
-	smm_drain_all_pages(m);
-	ASSERT_EQ(free_before,
-		  m->node_data[0].node_zones[SMM_ZONE_NORMAL].nr_free_pages +
-		  m->node_data[1].node_zones[SMM_ZONE_NORMAL].nr_free_pages);
+	ASSERT_EQ(free_before, normal_free_pages());
 }
 
 /* ---- kmem_cache_shrink ------------------------------------------------------ */
-
-static unsigned long normal_free_pages(void)
-{
-	smm_drain_all_pages(m);
-	return m->node_data[0].node_zones[SMM_ZONE_NORMAL].nr_free_pages +
-	       m->node_data[1].node_zones[SMM_ZONE_NORMAL].nr_free_pages;
-}
 
 /*
  * A cache of 256-byte objects: 16 to an order-0 slab. 8 slabs filled

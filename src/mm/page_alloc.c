@@ -94,7 +94,8 @@ void smm_vm_events_sum(struct smm_machine *m, struct smm_vm_events *sum)
  * is taken: the slot's seq is SMM_RMQUEUE_BUSY while its fields change,
  * and a reader keeps a slot only when seq reads the same, and not busy,
  * before and after its copy (smm_show_rmqueue_trace()). seq orders the
- * records machine-wide: an atomic, not a lock.
+ * records machine-wide: an atomic, not a lock. The rmqueue tracepoint
+ * fires on the slot once it is written.
  */
 static __always_inline void smm_rmqueue_ring_write(struct smm_machine *m,
 						   unsigned int slot,
@@ -166,6 +167,7 @@ static __always_inline void smm_record_rmqueue(struct smm_machine *m,
 {
 	/* the ring's writer fires the tracepoint on the record it wrote */
 	if (likely(m->rmqueue_ring.size)) {
+		/* the CPU's slot: its counters are m->events[slot] */
 		smm_rmqueue_ring_write(m, ev - m->events, zone,
 				       smm__page_to_pfn(m, page), order,
 				       current_order, migratetype, pcp);
