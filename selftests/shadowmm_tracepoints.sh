@@ -60,8 +60,9 @@ mm_page_pcpu_drain|page=$PAGE pfn=0x[0-9a-f]* order=0 migratetype=[0-5]\$
 mm_page_alloc_extfrag|page=$PAGE pfn=0x[0-9a-f]* alloc_order=0 fallback_order=[0-9]* pageblock_order=9 alloc_migratetype=0 fallback_migratetype=1 fragmenting=[01] change_ownership=1\$
 mm_page_free|page=$PAGE pfn=0x[0-9a-f]* order=[0-9]*\$"
 
-# the events, and the GFP_KERNEL page's mm_page_alloc and mm_page_free
-ktap_set_plan "$(($(echo "$EVENTS" | wc -l) + 2))"
+# the events, the GFP_KERNEL page's mm_page_alloc and mm_page_free, and
+# the alloc events' shared key
+ktap_set_plan "$(($(echo "$EVENTS" | wc -l) + 4))"
 
 # tracing_on is put back as found at the end: later tests read trace_pipe
 was_on=$(cat "$TR/tracing_on")
@@ -110,6 +111,41 @@ for ev in "mm_page_alloc: page=$page pfn=$pfn order=0 migratetype=0 gfp_flags=GF
 		grep " ${ev%%:*}: .* pfn=${pfn:-none} " /tmp/smm-trace.$$ | tail -n 2 | sed 's/^/# /'
 	fi
 done
+
+# alloc_pages and mm_page_alloc share one static key, on while either has
+# a probe (kernel/trace_alloc_key.h): each alone must fire, and the key
+# must stay on while the other event still has its probe.
+# alloc_events EVENT... : one allocation's events, with only EVENTs on
+alloc_events() {
+	echo 0 >"$TR/tracing_on"
+	echo >"$TR/trace"
+	for __ae in "$@"; do
+		echo 1 >"$TR/events/shadowmm/$__ae/enable"
+	done
+	echo 1 >"$TR/tracing_on"
+	smm_ctl "alloc order=0 count=1 nid=$A gfp=kernel tag=key"
+	smm_ctl "free tag=key"
+	echo 0 >"$TR/tracing_on"
+	grep -o ' \(alloc_pages\|mm_page_alloc\): ' "$TR/trace" | tr -d ' :' | sort | tr '\n' ' '
+	echo >"$TR/trace"
+	echo "$was_on" >"$TR/tracing_on"
+}
+
+got=$(alloc_events mm_page_alloc)
+ktap_test_result "mm_page_alloc alone on: the allocation fires it alone (got: '$got')" \
+	[ "$got" = "mm_page_alloc " ]
+# both on, then mm_page_alloc's last probe gone: alloc_pages still fires
+got=$(alloc_events alloc_pages)
+echo 0 >"$TR/events/shadowmm/mm_page_alloc/enable"
+got2=$(alloc_events)
+echo 0 >"$TR/events/shadowmm/alloc_pages/enable"
+got3=$(alloc_events)
+what="alloc_pages still fires after mm_page_alloc goes off, and neither after both (got: '$got', '$got2', '$got3')"
+if [ "$got" = "alloc_pages mm_page_alloc " ] && [ "$got2" = "alloc_pages " ] && [ -z "$got3" ]; then
+	ktap_test_pass "$what"
+else
+	ktap_test_fail "$what"
+fi
 
 rm -f /tmp/smm-trace.$$
 smm_unload

@@ -78,9 +78,9 @@ void trace_mm_page_alloc_extfrag(unsigned long pfn, int alloc_order,
  * as a tracepoint nobody attached is off.
  */
 extern bool smm_trace_on;
-#define trace_alloc_pages_enabled()	READ_ONCE(smm_trace_on)
 #define trace_rmqueue_enabled()		READ_ONCE(smm_trace_on)
-#define trace_mm_page_alloc_enabled()	READ_ONCE(smm_trace_on)
+/* alloc_pages or mm_page_alloc (the module's key: kernel/trace_alloc_key.h) */
+#define smm_trace_alloc_enabled()	READ_ONCE(smm_trace_on)
 #define trace_mm_page_free_enabled()	READ_ONCE(smm_trace_on)
 #define trace_mm_page_alloc_zone_locked_enabled() READ_ONCE(smm_trace_on)
 #define trace_mm_page_alloc_extfrag_enabled() READ_ONCE(smm_trace_on)

@@ -1953,7 +1953,7 @@ struct smm_page *smm_alloc_pages(struct smm_machine *m, unsigned int gfp,
 
 out:
 	smm_count_alloc(ev, &ac, page ? ac.served : NULL, order);
-	if (trace_alloc_pages_enabled() || trace_mm_page_alloc_enabled()) {
+	if (smm_trace_alloc_enabled()) {
 		unsigned long pfn = page ? smm__page_to_pfn(m, page) : ~0UL;
 
 		trace_alloc_pages(gfp, order, preferred_nid, pfn);

@@ -17,6 +17,7 @@
 #include "../../shadowmm/page_alloc.h"
 #include "../../shadowmm/slab.h"
 #include "../../shadowmm/mmflags.h"
+#include "../../shadowmm/kernel/trace_alloc_key.h"
 
 TRACE_DEFINE_ENUM(SMM_ZONE_DMA);
 TRACE_DEFINE_ENUM(SMM_ZONE_DMA32);
@@ -95,23 +96,27 @@ TRACE_EVENT(memblock_alloc,
 		      __entry->base, __entry->retried, __entry->slab)
 );
 
-/* smm_alloc_pages(): one per call; pfn is -1 (~0) when it failed. */
-TRACE_EVENT(alloc_pages,
-	    TP_PROTO(unsigned int gfp, unsigned int order, int nid,
-		     unsigned long pfn),
-	    TP_ARGS(gfp, order, nid, pfn),
-	    TP_STRUCT__entry(__field(unsigned int, gfp)
-			     __field(unsigned int, order)
-			     __field(int, nid)
-			     __field(unsigned long, pfn)),
-	    TP_fast_assign(__entry->gfp = gfp;
-			   __entry->order = order;
-			   __entry->nid = nid;
-			   __entry->pfn = pfn;),
-	    TP_printk("gfp=%s order=%u nid=%d pfn=0x%lx",
-		      __entry->gfp ? smm_show_gfp_flags(__entry->gfp) : "none",
-		      __entry->order,
-		      __entry->nid, __entry->pfn)
+/*
+ * smm_alloc_pages(): one per call; pfn is -1 (~0) when it failed. Its
+ * reg/unreg keep smm_trace_alloc_key (kernel/trace_alloc_key.h).
+ */
+TRACE_EVENT_FN(alloc_pages,
+	       TP_PROTO(unsigned int gfp, unsigned int order, int nid,
+			unsigned long pfn),
+	       TP_ARGS(gfp, order, nid, pfn),
+	       TP_STRUCT__entry(__field(unsigned int, gfp)
+				__field(unsigned int, order)
+				__field(int, nid)
+				__field(unsigned long, pfn)),
+	       TP_fast_assign(__entry->gfp = gfp;
+			      __entry->order = order;
+			      __entry->nid = nid;
+			      __entry->pfn = pfn;),
+	       TP_printk("gfp=%s order=%u nid=%d pfn=0x%lx",
+			 __entry->gfp ? smm_show_gfp_flags(__entry->gfp) : "none",
+			 __entry->order,
+			 __entry->nid, __entry->pfn),
+	       smm_trace_alloc_reg, smm_trace_alloc_unreg
 );
 
 /*

@@ -17,6 +17,7 @@
 
 #include <linux/tracepoint.h>
 #include "../../shadowmm/mmflags.h"
+#include "../../shadowmm/kernel/trace_alloc_key.h"
 
 TRACE_EVENT(mm_page_free,
 	    TP_PROTO(unsigned long pfn, unsigned int order),
@@ -39,25 +40,29 @@ TRACE_EVENT(mm_page_free_batched,
 		      SMM_TRACE_PAGE_ID(__entry->pfn), __entry->pfn)
 );
 
-/* pfn -1 (~0UL): the allocation failed; printed as page 0, pfn=0x0. */
-TRACE_EVENT(mm_page_alloc,
-	    TP_PROTO(unsigned long pfn, unsigned int order,
-		     unsigned int gfp_flags, int migratetype),
-	    TP_ARGS(pfn, order, gfp_flags, migratetype),
-	    TP_STRUCT__entry(__field(unsigned long, pfn)
-			     __field(unsigned int, order)
-			     __field(unsigned long, gfp_flags)
-			     __field(int, migratetype)),
-	    TP_fast_assign(__entry->pfn = pfn;
-			   __entry->order = order;
-			   __entry->gfp_flags = gfp_flags;
-			   __entry->migratetype = migratetype;),
-	    TP_printk("page=%016lx pfn=0x%lx order=%d migratetype=%d gfp_flags=%s",
-		      __entry->pfn != -1UL ? SMM_TRACE_PAGE_ID(__entry->pfn) : 0,
-		      __entry->pfn != -1UL ? __entry->pfn : 0,
-		      __entry->order, __entry->migratetype,
-		      __entry->gfp_flags ?
-		      smm_show_gfp_flags(__entry->gfp_flags) : "none")
+/*
+ * pfn -1 (~0UL): the allocation failed; printed as page 0, pfn=0x0. Its
+ * reg/unreg keep smm_trace_alloc_key (kernel/trace_alloc_key.h).
+ */
+TRACE_EVENT_FN(mm_page_alloc,
+	       TP_PROTO(unsigned long pfn, unsigned int order,
+			unsigned int gfp_flags, int migratetype),
+	       TP_ARGS(pfn, order, gfp_flags, migratetype),
+	       TP_STRUCT__entry(__field(unsigned long, pfn)
+				__field(unsigned int, order)
+				__field(unsigned long, gfp_flags)
+				__field(int, migratetype)),
+	       TP_fast_assign(__entry->pfn = pfn;
+			      __entry->order = order;
+			      __entry->gfp_flags = gfp_flags;
+			      __entry->migratetype = migratetype;),
+	       TP_printk("page=%016lx pfn=0x%lx order=%d migratetype=%d gfp_flags=%s",
+			 __entry->pfn != -1UL ? SMM_TRACE_PAGE_ID(__entry->pfn) : 0,
+			 __entry->pfn != -1UL ? __entry->pfn : 0,
+			 __entry->order, __entry->migratetype,
+			 __entry->gfp_flags ?
+			 smm_show_gfp_flags(__entry->gfp_flags) : "none"),
+	       smm_trace_alloc_reg, smm_trace_alloc_unreg
 );
 
 DECLARE_EVENT_CLASS(smm_mm_page,
