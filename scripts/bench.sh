@@ -150,11 +150,31 @@ lane_shapes() {
 
 # Pipeline init (smm_boot(), from memblock to the slab caches), timed
 # by the module at insmod for each size per node, INIT_REPS loads a
-# size; the table takes the least, per region page and per memory-map
-# entry: the map spans the holes between the chunks the host hands out,
-# so its size, and the time, vary with where they lie, boot to boot.
+# size, under each memory model of INIT_MODELS; the table takes the
+# least, per region page and per memory-map entry. FLATMEM's map spans
+# the holes between the 4 MiB chunks the host hands out (region=pages),
+# so its size, and the time, vary with where they lie, boot to boot;
+# SPARSEMEM with 4 MiB sections maps the chunks only, so there the map
+# has an entry a region page and the growth is the pipeline's own. Every
+# size takes region=pages: the default (auto) would take one contig
+# chunk a node up to what the guest's movablecore= holds (128M a node),
+# 4 MiB chunks above, and the sizes would not compare.
 INIT_SIZES="32M 64M 128M 256M"
 INIT_REPS=3
+INIT_MODELS="flatmem sparsemem4M"
+
+# The module parameters of an INIT_MODELS name.
+init_model_params() {
+	case "$1" in
+	flatmem) echo "region=pages memory_model=flatmem" ;;
+	sparsemem4M) echo "region=pages memory_model=sparsemem section_size=4M" ;;
+	esac
+}
+
+# How many init figures a lane with init figures gives.
+init_count() {
+	echo $(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS * $(echo "$INIT_MODELS" | wc -w)))
+}
 
 # The guest's command: every shape, the module reloaded where a shape's
 # parameters change, then the bench view, marked ($D is the guest's).
@@ -197,11 +217,13 @@ guest_cmd() {
 	printf 'sed "s/^/SMM-BENCH /" $D/bench; rmmod shadowmm || exit 1; '
 	# the smp and bpftrace lanes have no init figures
 	if has_init "$1"; then
-		for s in $(for z in $INIT_SIZES; do for _ in $(seq "$INIT_REPS"); do echo "$z"; done; done); do
-			printf 'insmod /lib/shadowmm/shadowmm.ko size=%s || exit 1; ' "$s"
-			printf 'dmesg | sed -n "s/.*shadowmm: boot: \\([0-9]*\\) pages (memory map \\([0-9]*\\)) in \\([0-9]*\\) ns.*/SMM-INIT size=%s pages=\\1 memmap=\\2 ns=\\3/p" | tail -n 1; ' "$s"
-			printf 'dmesg | sed -n "s/.*shadowmm: metadata: \\([0-9.]*\\) bytes a page: memory map \\([0-9]*\\), pageblock bits \\([0-9]*\\), section table \\([0-9]*\\) bytes for \\([0-9]*\\) pages$/SMM-META size=%s per_page=\\1 memmap_bytes=\\2 usemap_bytes=\\3 section_bytes=\\4 pages=\\5/p" | tail -n 1; ' "$s"
-			printf 'rmmod shadowmm || exit 1; '
+		for model in $INIT_MODELS; do
+			for s in $(for z in $INIT_SIZES; do for _ in $(seq "$INIT_REPS"); do echo "$z"; done; done); do
+				printf 'insmod /lib/shadowmm/shadowmm.ko size=%s %s || exit 1; ' "$s" "$(init_model_params "$model")"
+				printf 'dmesg | sed -n "s/.*shadowmm: boot: \\([0-9]*\\) pages (memory map \\([0-9]*\\)) in \\([0-9]*\\) ns.*/SMM-INIT size=%s model=%s pages=\\1 memmap=\\2 ns=\\3/p" | tail -n 1; ' "$s" "$model"
+				printf 'dmesg | sed -n "s/.*shadowmm: metadata: \\([0-9.]*\\) bytes a page: memory map \\([0-9]*\\), pageblock bits \\([0-9]*\\), section table \\([0-9]*\\) bytes for \\([0-9]*\\) pages$/SMM-META size=%s model=%s per_page=\\1 memmap_bytes=\\2 usemap_bytes=\\3 section_bytes=\\4 pages=\\5/p" | tail -n 1; ' "$s" "$model"
+				printf 'rmmod shadowmm || exit 1; '
+			done
 		done
 	fi
 	printf 'echo SMM-BENCH-DONE\n'
@@ -284,8 +306,8 @@ run_lane() {
 		return 1
 	fi
 	n=$(grep -c "^$lane " "$out/bench.init" || true)
-	if has_init "$lane" && [ "$n" -ne "$(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS))" ]; then
-		log "lane $lane: $n init figures of $(($(echo "$INIT_SIZES" | wc -w) * INIT_REPS)) (see $logf)"
+	if has_init "$lane" && [ "$n" -ne "$(init_count)" ]; then
+		log "lane $lane: $n init figures of $(init_count) (see $logf)"
 		return 1
 	fi
 	log "lane $lane: done"
@@ -350,17 +372,17 @@ awk -F'|' "$KV"'{
 	       v["ratio_max"] / 1000
 }' "$out/bench.runs"
 
-# Init: per lane and size, ns (instructions on the icount lane) a page
-# and a map entry, of the least of its loads (the map that load had), and
-# the growth from the size before: of the time (a doubling: 2.0 when
-# linear), and of the time a map entry doubled ("/entry": 2.0 when linear
-# in the map, which spans the holes between the host's chunks, so it can
-# grow faster than the region).
-printf '\n%-8s %-6s %8s %8s %14s %8s %9s %7s %7s  %s\n' init clock pages "map" "least ns" \
-	"ns/page" "ns/entry" growth /entry "all loads"
+# Init: per lane, memory model and size, ns (instructions on the icount
+# lane) a page and a map entry, of the least of its loads (the map that
+# load had), and the growth from the size before: of the time (a
+# doubling: 2.0 when linear), and of the time a map entry doubled
+# ("/entry": 2.0 when linear in the map, which under flatmem spans the
+# holes between the host's chunks, so it can grow faster than the region).
+printf '\n%-8s %-11s %-6s %8s %8s %14s %8s %9s %7s %7s  %s\n' init model clock pages "map" \
+	"least ns" "ns/page" "ns/entry" growth /entry "all loads"
 awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	k = $1 " " v["size"]
+	k = $1 " " v["model"] " " v["size"]
 	if (!(k in least)) order[++n] = k
 	if (!(k in least) || v["ns"] + 0 < least[k]) {
 		least[k] = v["ns"] + 0; pages[k] = v["pages"]; map[k] = v["memmap"]
@@ -371,28 +393,30 @@ END {
 	for (i = 1; i <= n; i++) {
 		k = order[i]; split(k, f, " ")
 		g = ge = "-"
-		if (f[1] == lane && prev > 0) {
+		if (f[1] " " f[2] == set && prev > 0) {
 			g = sprintf("%.2f", least[k] / prev)
 			ge = sprintf("%.2f", 2 * (least[k] / prev) / (map[k] / prevmap))
 		}
-		printf "%-8s %-6s %8s %8s %14s %8.1f %9.1f %7s %7s  %s\n", f[2],
+		printf "%-8s %-11s %-6s %8s %8s %14s %8.1f %9.1f %7s %7s  %s\n", f[3], f[2],
 		       f[1] == "icount" ? "instr" : "wall", pages[k], map[k], least[k],
 		       least[k] / pages[k], least[k] / map[k], g, ge, all[k]
-		lane = f[1]; prev = least[k]; prevmap = map[k]
+		set = f[1] " " f[2]; prev = least[k]; prevmap = map[k]
 	}
 }' "$out/bench.init"
 
 # Metadata: the per-page tables (the memory map, holes included; the
 # pageblock bits; SPARSEMEM's section table) over the region's pages, a
-# size each (the same on every lane and load: the first is shown).
-printf '\n%-8s %8s %10s %12s %14s %14s\n' metadata pages "bytes/page" "memory map" \
+# size and memory model each (the first load's: under flatmem the holes,
+# and so the map, vary load to load).
+printf '\n%-8s %-11s %8s %10s %12s %14s %14s\n' metadata model pages "bytes/page" "memory map" \
 	"pageblock bits" "section table"
 awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
-	if (v["size"] in seen) next
-	seen[v["size"]] = 1
-	printf "%-8s %8s %10s %12s %14s %14s\n", v["size"], v["pages"], v["per_page"],
-	       v["memmap_bytes"], v["usemap_bytes"], v["section_bytes"]
+	k = v["model"] " " v["size"]
+	if (k in seen) next
+	seen[k] = 1
+	printf "%-8s %-11s %8s %10s %12s %14s %14s\n", v["size"], v["model"], v["pages"],
+	       v["per_page"], v["memmap_bytes"], v["usemap_bytes"], v["section_bytes"]
 }' "$out/bench.meta"
 
 # Scaling, from the cpus=N lines: N x the CPU's figure alone over the
@@ -474,7 +498,7 @@ awk -F'|' -v kver="$kver" '
 	END { print "\n  ]," }' "$out/bench.runs" >"$out/bench.json"
 
 # One JSON array of lines "LANE key=value ...", as "NAME": [...]; the
-# size is a string, every other value a number.
+# size and the model are strings, every other value a number.
 json_array() {
 	awk -v name="$1" -v last="${3:-}" '
 		BEGIN { printf "  \"%s\": [", name }
@@ -483,7 +507,7 @@ json_array() {
 			for (i = 2; i <= NF; i++) {
 				split($i, kv, "=")
 				printf ", \"%s\": %s", kv[1],
-				       kv[1] == "size" ? "\"" kv[2] "\"" : kv[2]
+				       kv[1] == "size" || kv[1] == "model" ? "\"" kv[2] "\"" : kv[2]
 			}
 			printf "}"
 		}

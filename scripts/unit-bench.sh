@@ -28,14 +28,15 @@ mkdir -p "$top/build"
 make -s -C "$top/selftests/unit" BUILD=build/bench SANITIZE= OPT=-O2 >/dev/null
 
 shapes="pair-0 pair-1 pair-3 pair-4 pair-9 pair-10 batch256 batch256-real
-	zero-0 zero-3 verify-0 verify-3 init-32 init-64 init-128 init-256"
+	zero-0 zero-3 verify-0 verify-3 init-32 init-64 init-128 init-256
+	init4m-32 init4m-64 init4m-128 init4m-256"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 printf '%-16s %14s  %s\n' shape instructions per
 for s in $shapes; do
 	case "$s" in
-	init-*) per=page ;;
+	init*) per=page ;;
 	*) per=pair ;;
 	esac
 	valgrind --tool=callgrind --toggle-collect=smm_bench_run \

@@ -12,6 +12,8 @@
  *   zero-O      pairs of order O with __GFP_ZERO
  *   verify-O    pairs of order O with verify=1
  *   init-S      one boot of a machine of S MiB per node, two nodes
+ *   init4m-S    the same, each node's memory in 4 MiB chunks, end to end,
+ *               as region=pages hands it over
  *
  * Machines: two 32M nodes (the module's default size) unless the shape
  * says otherwise; 2 CPUs, both on node 0; the loop runs on CPU 0. The
@@ -28,10 +30,11 @@ static void bench_log(void *ctx __always_unused,
 {
 }
 
-static struct smm_machine *bench_machine(phys_addr_t size, int nodes,
-					 enum smm_zone_layout layout)
+static struct smm_machine *bench_machine(phys_addr_t size, phys_addr_t chunk,
+					 int nodes, enum smm_zone_layout layout)
 {
 	struct smm_machine *m = calloc(1, sizeof(*m));
+	phys_addr_t off;
 	int nid;
 
 	if (!m)
@@ -42,7 +45,9 @@ static struct smm_machine *bench_machine(phys_addr_t size, int nodes,
 	m->cfg.initrd_size = SZ_2M;
 	m->cfg.zone_layout = layout;
 	for (nid = 0; nid < nodes; nid++)
-		smm_test_add_chunk(m, (1ULL << 30) * (nid + 1), size, nid);
+		for (off = 0; off < size; off += chunk)
+			smm_test_add_chunk(m, (1ULL << 30) * (nid + 1) + off,
+					   min(chunk, size - off), nid);
 	return m;
 }
 
@@ -55,7 +60,7 @@ static int smm_bench_run(struct smm_machine *m, const char *shape,
 	unsigned int gfp = SMM_GFP_KERNEL, order;
 	unsigned long i, j;
 
-	if (!strncmp(shape, "init-", 5))
+	if (!strncmp(shape, "init", 4))
 		return smm_boot(m, bench_log, NULL);
 	if (!strncmp(shape, "batch256", 8)) {
 		for (i = 0; i < n / BENCH_MAX_BATCH; i++) {
@@ -87,7 +92,7 @@ static int smm_bench_run(struct smm_machine *m, const char *shape,
 int smm_bench_main(int argc, char **argv)
 {
 	enum smm_zone_layout layout = SMM_ZONE_LAYOUT_SCALED;
-	phys_addr_t size = SZ_32M;
+	phys_addr_t size = SZ_32M, chunk = 0;
 	unsigned long n;
 	struct smm_machine *m;
 	const char *shape;
@@ -108,13 +113,17 @@ int smm_bench_main(int argc, char **argv)
 	}
 	if (!strncmp(shape, "init-", 5))
 		size = strtoull(shape + 5, NULL, 0) << 20;
-	m = bench_machine(size, strcmp(shape, "batch256-real") ? 2 : 1,
-			  layout);
+	if (!strncmp(shape, "init4m-", 7)) {
+		size = strtoull(shape + 7, NULL, 0) << 20;
+		chunk = SZ_4M;
+	}
+	m = bench_machine(size, chunk ? chunk : size,
+			  strcmp(shape, "batch256-real") ? 2 : 1, layout);
 	if (!m)
 		return 1;
 	if (!strncmp(shape, "verify-", 7))
 		m->cfg.verify = true;
-	if (strncmp(shape, "init-", 5) && smm_boot(m, bench_log, NULL))
+	if (strncmp(shape, "init", 4) && smm_boot(m, bench_log, NULL))
 		return 1;
 	ret = smm_bench_run(m, shape, n);
 	if (ret) {

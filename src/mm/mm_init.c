@@ -332,10 +332,36 @@ static int smm_sparse_pfn_nid(struct smm_machine *m, int section_nid,
 }
 
 /*
+ * The first pfn above @pfn (at most @end) where smm_sparse_pfn_nid() may
+ * answer otherwise: a node's start or end.
+ */
+static unsigned long smm_sparse_pfn_nid_next(struct smm_machine *m,
+					     unsigned long pfn,
+					     unsigned long end)
+{
+	unsigned long next = end;
+	int i;
+
+	for (i = 0; i < m->nr_nodes; i++) {
+		const struct smm_pglist_data *p = smm_pgdat(m, m->node_ids[i]);
+		unsigned long pend = p->node_start_pfn + p->node_spanned_pages;
+
+		if (!p->node_spanned_pages)
+			continue;
+		if (p->node_start_pfn > pfn)
+			next = min(next, p->node_start_pfn);
+		if (pend > pfn)
+			next = min(next, pend);
+	}
+	return next;
+}
+
+/*
  * memmap_init() under SPARSEMEM: the pages of @pgdat's pfns in every
  * present section it spans or owns, holes of the section included (the
  * kernel's init_unavailable_range()), each with its section number
- * (set_page_section()).
+ * (set_page_section()). The owner and the zone are looked up once a run
+ * of pfns over which neither can change, as FLATMEM's loop does.
  */
 static void smm_sparse_memmap_init_node(struct smm_machine *m,
 					struct smm_pglist_data *pgdat)
@@ -343,7 +369,8 @@ static void smm_sparse_memmap_init_node(struct smm_machine *m,
 	const struct smm_sparse *sp = pgdat->sparse;
 	unsigned long nstart = pgdat->node_start_pfn;
 	unsigned long nend = nstart + pgdat->node_spanned_pages;
-	unsigned long nr, pfn;
+	unsigned long nr, pfn, next;
+	int zid;
 
 	for (nr = 0; nr < sp->nr_sections; nr++) {
 		const struct smm_mem_section *ms = &sp->mem_section[nr];
@@ -357,14 +384,18 @@ static void smm_sparse_memmap_init_node(struct smm_machine *m,
 		if (ms->nid != pgdat->node_id && (end <= nstart || start >= nend))
 			continue;
 		map = smm_section_map(sp, ms, pnum);
-		for (pfn = start; pfn < end; pfn++) {
-			struct smm_page *page = &map[pfn - start];
-
+		for (pfn = start; pfn < end; pfn = next) {
+			next = min(smm_sparse_pfn_nid_next(m, pfn, end),
+				   smm_memmap_zone_next(pgdat, pfn, end));
 			if (smm_sparse_pfn_nid(m, ms->nid, pfn) != pgdat->node_id)
 				continue;
-			smm_init_single_page(page, smm_memmap_zone(pgdat, pfn),
-					     pgdat->node_id);
-			page->flags |= pnum << SMM_PAGE_SECTION_SHIFT;
+			zid = smm_memmap_zone(pgdat, pfn);
+			for (; pfn < next; pfn++) {
+				struct smm_page *page = &map[pfn - start];
+
+				smm_init_single_page(page, zid, pgdat->node_id);
+				page->flags |= pnum << SMM_PAGE_SECTION_SHIFT;
+			}
 		}
 	}
 }
