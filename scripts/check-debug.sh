@@ -18,9 +18,10 @@
 #                  KASAN, lockdep and kmemleak (NUMA_TESTS below: the
 #                  region, load/unload, buddy, ctl, slab, the mirror's
 #                  probes, stress, races, 28 insmod/rmmod cycles, the
-#                  ctl fuzzer, kmemleak last); single
+#                  tracepoints (their probes register under lockdep),
+#                  the ctl fuzzer, kmemleak last); single
 #                  the ones one shared area changes (SINGLE_TESTS). The
-#                  views' formats, parameters, tracepoints, bpftrace, NUMA
+#                  views' formats, parameters, bpftrace, NUMA
 #                  policies, bench and security run on the stock kernels
 #                  only: KASAN under single-threaded TCG is 2-3x slower,
 #                  and the whole suite twice cost make check ~30 minutes.
@@ -148,7 +149,7 @@ boot() { # NAME CMA-ARGS [TEST...]
 	skipped=$((skipped + s))
 }
 
-NUMA_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_slab.sh shadowmm_mirror.sh shadowmm_stress.sh shadowmm_races.sh shadowmm_lifecycle.sh shadowmm_fuzz_ctl.sh shadowmm_zz_kmemleak.sh"
+NUMA_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_slab.sh shadowmm_mirror.sh shadowmm_stress.sh shadowmm_races.sh shadowmm_lifecycle.sh shadowmm_tracepoints.sh shadowmm_fuzz_ctl.sh shadowmm_zz_kmemleak.sh"
 SINGLE_TESTS="shadowmm_cma.sh shadowmm_load.sh shadowmm_buddy.sh shadowmm_ctl.sh shadowmm_zz_kmemleak.sh"
 if [ "$cma" != single ]; then
 	if [ ${#names[@]} -eq 0 ]; then
