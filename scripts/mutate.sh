@@ -94,6 +94,21 @@ mutant nofragment-uma-dma32 $pa \
 	'if (m &&' \
 	pa_nofragment_not_on_a_node_without_dma32
 
+# SPARSEMEM memmap_init: a run ends where the owning node may change,
+# and where the zone may
+mutant sparse-init-run-past-node src/mm/mm_init.c \
+	'unsigned long pend = p->node_start_pfn + p->node_spanned_pages;
+
+		if (!p->node_spanned_pages)' \
+	'unsigned long pend = p->node_start_pfn + p->node_spanned_pages;
+
+		if (p->node_spanned_pages)' \
+	sparse_node_inside_another_node_span
+mutant sparse-init-run-past-zone src/mm/mm_init.c \
+	'smm_memmap_zone_next(pgdat, pfn, end));' \
+	'end);' \
+	sparse_round_trip_every_pfn
+
 # setup_per_zone_lowmem_reserve(): no reserve in a zone with nothing managed
 mutant lowmem-reserve-managed src/mm/mm_init.c \
 	'bool clear = !ratio || !zone->managed_pages;' \

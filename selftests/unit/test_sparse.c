@@ -291,6 +291,31 @@ TEST(sparse_section_shared_by_two_nodes)
 	done();
 }
 
+/*
+ * Node 1 spans node 0 (its chunks on either side of node 0's), all in
+ * one section: each page is still the first spanning node's, though
+ * node 1's zones have a boundary inside node 0 (memmap_init's runs end
+ * where the owning node changes, not only where the zone does).
+ */
+TEST(sparse_node_inside_another_node_span)
+{
+	unsigned long pfn, lo = PHYS_PFN(SZ_1G + SZ_8M);
+	unsigned long hi = PHYS_PFN(SZ_1G + SZ_16M);
+
+	fresh(SMM_MEMORY_MODEL_SPARSEMEM, SZ_64M);
+	smm_test_add_chunk(m, SZ_1G, SZ_8M, 1);
+	smm_test_add_chunk(m, SZ_1G + SZ_8M, SZ_8M, 0);
+	smm_test_add_chunk(m, SZ_1G + SZ_16M, SZ_8M, 1);
+	ASSERT_EQ(0, boot());
+	ASSERT_EQ(1, m->sparse.nr_present);
+	for (pfn = PHYS_PFN(SZ_1G); pfn < PHYS_PFN(SZ_1G + SZ_16M + SZ_8M); pfn++)
+		ASSERT_EQ(pfn >= lo && pfn < hi ? 0 : 1,
+			  smm_page_nid(smm_pfn_to_page(m, pfn)));
+	ASSERT_EQ(smm_pages_per_section(&m->sparse), round_trip());
+	ASSERT_EQ(0, smm_check(m, smm_capture_emit, &out));
+	done();
+}
+
 static u64 text_hash(const char *p)
 {
 	u64 h = 0xcbf29ce484222325ULL;
