@@ -97,12 +97,10 @@ mutant nofragment-uma-dma32 $pa \
 # SPARSEMEM memmap_init: a run ends where the owning node may change,
 # and where the zone may
 mutant sparse-init-run-past-node src/mm/mm_init.c \
-	'unsigned long pend = p->node_start_pfn + p->node_spanned_pages;
-
-		if (!p->node_spanned_pages)' \
-	'unsigned long pend = p->node_start_pfn + p->node_spanned_pages;
-
-		if (p->node_spanned_pages)' \
+	'if (p->node_spanned_pages)
+			next = smm_run_edge' \
+	'if (!p->node_spanned_pages)
+			next = smm_run_edge' \
 	sparse_node_inside_another_node_span
 mutant sparse-init-run-past-zone src/mm/mm_init.c \
 	'smm_memmap_zone_next(pgdat, pfn, end));' \

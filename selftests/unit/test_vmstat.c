@@ -921,6 +921,17 @@ static void ring_init(unsigned int size)
 			calloc(size, sizeof(struct smm_rmqueue_rec));
 }
 
+/* a fresh ring of @size slots on CPU 0, records seq 0..2, pfn 0x1000.. */
+static void ring_of_three(unsigned int size)
+{
+	unsigned int i;
+
+	std_machine();
+	ring_init(size);
+	for (i = 0; i < 3; i++)
+		ring_push(0x1000 + i, 0, 0, SMM_MIGRATE_MOVABLE, true);
+}
+
 TEST(rmqueue_trace_before_wrap)
 {
 	static const char expected[] =
@@ -991,12 +1002,8 @@ TEST(rmqueue_trace_leaves_out_a_slot_being_written)
 	static const char expected[] =
 		"seq 0 pfn 0x1000" NZO "0 current_order 0 migratetype Movable pcp 1\n"
 		"seq 2 pfn 0x1002" NZO "0 current_order 0 migratetype Movable pcp 1\n";
-	unsigned int i;
 
-	std_machine();
-	ring_init(4);
-	for (i = 0; i < 3; i++)
-		ring_push(0x1000 + i, 0, 0, SMM_MIGRATE_MOVABLE, true);
+	ring_of_three(4);
 	m->rmqueue_ring.cpus[0].recs[1].seq = SMM_RMQUEUE_BUSY;
 	ASSERT_STREQ(expected, show(smm_show_rmqueue_trace));
 }
@@ -1021,12 +1028,8 @@ TEST(rmqueue_trace_drops_a_slot_rewritten_during_its_copy)
 	 */
 	static const char expected[] =
 		"seq 2 pfn 0x1002" NZO "0 current_order 0 migratetype Movable pcp 1\n";
-	unsigned int i;
 
-	std_machine();
-	ring_init(2);
-	for (i = 0; i < 3; i++)
-		ring_push(0x1000 + i, 0, 0, SMM_MIGRATE_MOVABLE, true);
+	ring_of_three(2);
 	rmb_calls = 0;
 	rmb_write_at = 2;
 	smm_urmb_hook = rmb_writer;

@@ -268,6 +268,20 @@ static int smm_memmap_zone(const struct smm_pglist_data *pgdat,
 }
 
 /*
+ * @next lowered to the first edge of the span [@start, @end_pfn) above
+ * @pfn, if it has one below @next: where a run from @pfn stops.
+ */
+static unsigned long smm_run_edge(unsigned long next, unsigned long pfn,
+				  unsigned long start, unsigned long end_pfn)
+{
+	if (start > pfn)
+		next = min(next, start);
+	if (end_pfn > pfn)
+		next = min(next, end_pfn);
+	return next;
+}
+
+/*
  * The first pfn above @pfn (at most @end) where smm_memmap_zone() may
  * answer otherwise: its answer only changes at a zone's start or end
  * (the node's start is the first zone's), so memmap_init looks a zone up
@@ -282,12 +296,9 @@ static unsigned long smm_memmap_zone_next(const struct smm_pglist_data *pgdat,
 	for (zid = 0; zid < SMM_MAX_NR_ZONES; zid++) {
 		const struct smm_zone *zone = &pgdat->node_zones[zid];
 
-		if (!zone->spanned_pages)
-			continue;
-		if (zone->zone_start_pfn > pfn)
-			next = min(next, zone->zone_start_pfn);
-		if (smm_zone_end_pfn(zone) > pfn)
-			next = min(next, smm_zone_end_pfn(zone));
+		if (zone->spanned_pages)
+			next = smm_run_edge(next, pfn, zone->zone_start_pfn,
+					    smm_zone_end_pfn(zone));
 	}
 	return next;
 }
@@ -344,14 +355,11 @@ static unsigned long smm_sparse_pfn_nid_next(struct smm_machine *m,
 
 	for (i = 0; i < m->nr_nodes; i++) {
 		const struct smm_pglist_data *p = smm_pgdat(m, m->node_ids[i]);
-		unsigned long pend = p->node_start_pfn + p->node_spanned_pages;
 
-		if (!p->node_spanned_pages)
-			continue;
-		if (p->node_start_pfn > pfn)
-			next = min(next, p->node_start_pfn);
-		if (pend > pfn)
-			next = min(next, pend);
+		if (p->node_spanned_pages)
+			next = smm_run_edge(next, pfn, p->node_start_pfn,
+					    p->node_start_pfn +
+					    p->node_spanned_pages);
 	}
 	return next;
 }
