@@ -149,7 +149,7 @@ lane_shapes() {
 }
 
 # Pipeline init (smm_boot(), from memblock to the slab caches), timed
-# by the module at insmod for each size per node, INIT_REPS loads a
+# by the module at insmod, on the CPU (src/kernel/oncpu.c), for each size per node, INIT_REPS loads a
 # size, under each memory model of INIT_MODELS; the table takes the
 # least, per region page and per memory-map entry. FLATMEM's map spans
 # the holes between the 4 MiB chunks the host hands out (region=pages),

@@ -8,6 +8,7 @@
 
 #include <linux/completion.h>
 #include <linux/mutex.h>
+#include <linux/preempt.h>
 #include "shadowmm/machine.h"
 #include "shadowmm/mirror.h"
 
@@ -16,6 +17,24 @@ extern struct smm_machine *smm_machine;
 extern struct mutex smm_lock;
 
 void smm_log_printk(void *ctx, const char *fmt, ...) __printf(2, 3);
+
+/*
+ * The time of a stretch of the loading task's work without its time off
+ * the CPU (src/kernel/oncpu.c: a preempt notifier; where the kernel has
+ * none, counted is false and the two are the wall clock).
+ */
+struct smm_oncpu {
+#ifdef CONFIG_PREEMPT_NOTIFIERS
+	struct preempt_notifier pn;
+#endif
+	u64 start, out_at, off_ns;
+	unsigned long switches;
+	bool counted;
+};
+
+void smm_oncpu_start(struct smm_oncpu *c);
+/* the time on the CPU since smm_oncpu_start(); *@wall_ns, all of it */
+u64 smm_oncpu_stop(struct smm_oncpu *c, u64 *wall_ns);
 
 /* Region backends (src/kernel/region.c). */
 extern const char *const smm_backend_names[];
