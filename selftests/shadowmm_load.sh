@@ -47,7 +47,7 @@ PAGE_OWNER=0
 	PAGE_OWNER=1
 
 ktap_print_header
-ktap_set_plan $((4 + (8 + PAGE_OWNER) * NBACKENDS))
+ktap_set_plan $((4 + (9 + PAGE_OWNER) * NBACKENDS))
 
 want=$(sed -n 's/^PACKAGE_VERSION="\([^"]*\)"$/\1/p' "$SMM_DIR/dkms.conf" 2>/dev/null)
 got=$(modinfo -F version "$SMM_KO" 2>/dev/null)
@@ -179,7 +179,7 @@ check_backend() {
 	be=$1
 	before=$(smm_free_kb)
 	if ! smm_load region="$be"; then
-		for t in load region memory memmap boot unload isolate memfree; do
+		for t in load region memory memmap init boot unload isolate memfree; do
 			ktap_test_fail "$be: $t (insmod failed)"
 		done
 		[ "$PAGE_OWNER" = 0 ] || ktap_test_fail "$be: page_owner (insmod failed)"
@@ -257,6 +257,42 @@ check_backend() {
 		ok=0
 	fi
 	result $ok "$be: $nnodes memory map(s) reserved, sized pages x struct size ($mapbytes bytes, as the metadata line says)"
+
+	# insmod's boot line (make bench's init figure): the time on the
+	# CPU is the wall clock less the time scheduled out, so equal to it
+	# with no switch and below it after one; the per-page figure is it
+	# over the region's pages
+	ok=1
+	line=$(dmesg | grep 'shadowmm: boot: [0-9]* pages (memory map' | tail -n 1)
+	pages=$(echo "$line" | sed -n 's/.*boot: \([0-9]*\) pages.*/\1/p')
+	t=$(echo "$line" | sed -n 's/.*) in \([0-9]*\) ns.*/\1/p')
+	per=$(echo "$line" | sed -n 's/.*, \([0-9]*\) ns a page.*/\1/p')
+	case "$line" in
+	*"ns on the CPU"*"(wall clock "*" ns, "*" times off the CPU)")
+		w=$(echo "$line" | sed -n 's/.*(wall clock \([0-9]*\) ns, .*/\1/p')
+		sw=$(echo "$line" | sed -n 's/.* ns, \([0-9]*\) times off the CPU.*/\1/p')
+		if [ -z "$w" ] || [ -z "$sw" ] || [ -z "$t" ] ||
+		   { [ "$sw" -eq 0 ] && [ "$t" -ne "$w" ]; } ||
+		   { [ "$sw" -gt 0 ] && [ "$t" -ge "$w" ]; }; then
+			echo "# boot line: on the CPU ${t:-?} ns, wall clock ${w:-?} ns, ${sw:-?} switches: $line"
+			ok=0
+		fi
+		what="on the CPU ${t} ns, wall clock ${w} ns, ${sw} switch(es)"
+		;;
+	*"(wall clock: no preempt notifiers in this kernel)")
+		what="wall clock ${t} ns (no preempt notifiers)"
+		;;
+	*)
+		echo "# no boot line with the init figure: ${line:-none}"
+		ok=0 what="no line"
+		;;
+	esac
+	if [ -z "$pages" ] || [ -z "$per" ] || [ -z "$t" ] || [ "$pages" -eq 0 ] ||
+	   [ "$per" -ne $((t / pages)) ]; then
+		echo "# boot line: ${per:-?} ns a page, ${t:-?} ns over ${pages:-?} pages"
+		ok=0
+	fi
+	result $ok "$be: insmod's init figure: $what"
 
 	ok=1
 	while read -r name range _ size; do
