@@ -378,8 +378,10 @@ awk -F'|' "$KV"'{
 # doubling: 2.0 when linear), and of the time a map entry doubled
 # ("/entry": 2.0 when linear in the map, which under flatmem spans the
 # holes between the host's chunks, so it can grow faster than the region).
-printf '\n%-8s %-11s %-6s %8s %8s %14s %8s %9s %7s %7s  %s\n' init model clock pages "map" \
-	"least ns" "ns/page" "ns/entry" growth /entry "all loads"
+# No table (not even its header) when no lane that times init ran.
+[ ! -s "$out/bench.init" ] ||
+	printf '\n%-8s %-11s %-6s %8s %8s %14s %8s %9s %7s %7s  %s\n' init model clock pages "map" \
+		"least ns" "ns/page" "ns/entry" growth /entry "all loads"
 awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 	k = $1 " " v["model"] " " v["size"]
@@ -408,8 +410,9 @@ END {
 # pageblock bits; SPARSEMEM's section table) over the region's pages, a
 # size and memory model each (the first load's: under flatmem the holes,
 # and so the map, vary load to load).
-printf '\n%-8s %-11s %8s %10s %12s %14s %14s\n' metadata model pages "bytes/page" "memory map" \
-	"pageblock bits" "section table"
+[ ! -s "$out/bench.meta" ] ||
+	printf '\n%-8s %-11s %8s %10s %12s %14s %14s\n' metadata model pages "bytes/page" "memory map" \
+		"pageblock bits" "section table"
 awk '{
 	for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
 	k = v["model"] " " v["size"]
