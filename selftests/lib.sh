@@ -265,6 +265,71 @@ smm_dmesg_mark() {
 	echo "shadowmm-selftest: $*" >/dev/kmsg 2>/dev/null || true
 }
 
+# hex/decimal to decimal (busybox ash arithmetic is 64-bit)
+smm_dec() { echo $(($1)); }
+
+# The loaded region's chunks, from debugfs: "START END NODE" lines, pfns
+# in decimal, ascending.
+smm_region_chunks() {
+	sed -n 's/^chunk [0-9]* pfn \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) pages [0-9]* node \([0-9]*\)$/\1 \2 \3/p' \
+		"$SMM_DEBUGFS/region" | while read -r s e n; do
+		echo "$(smm_dec "$s") $(smm_dec "$e") $n"
+	done | sort -n
+}
+
+# page_owner=on with the tool that reads it (the debug lane): there what
+# rmmod gave back is checked exactly (smm_gave_back_exactly). MemFree is
+# no measure of it on that kernel: KASAN's quarantine and stack depot and
+# kmemleak's objects move it by up to ~800 kB across one load/unload with
+# no page of the region kept, more on a loaded machine (see README).
+smm_page_owner_on() {
+	[ -r /sys/kernel/debug/page_owner ] && command -v smm-page-owner >/dev/null
+}
+
+# Write a mark to the kernel log and print its timestamp in ns: printk
+# stamps with local_clock(), the clock page_owner's "ts" is taken with.
+smm_mark_ns() {
+	smm_dmesg_mark "$1"
+	dmesg | sed -n "s/^\[ *\([0-9]*\)\.\([0-9]*\)\] shadowmm-selftest: $1\$/\1 \2/p" |
+		tail -n 1 | {
+		read -r sec usec
+		usec=$(echo "$usec" | sed 's/^0*//')
+		echo $((sec * 1000000000 + ${usec:-0} * 1000))
+	}
+}
+
+# How many pages of the chunks ($2: "START END NODE" lines) page_owner
+# still lists as allocated before $1 (ns, smm_mark_ns): up to 4 lines
+# "still allocated: pfn ..." (the records), then the count, or "error"
+# when page_owner could not be read.
+smm_region_held() {
+	_out=$(echo "$2" | while read -r s e _; do
+		smm-page-owner "$s" "$e" "$1" || echo "held error"
+	done)
+	echo "$_out" | grep -v '^held' | head -n 4 | sed 's/^/still allocated: /'
+	if [ -z "$2" ] || [ "${1:-0}" -le 0 ] || echo "$_out" | grep -q "held error"; then
+		echo error
+	else
+		echo "$_out" | awk '$1 == "held" { n += $2 } END { print n + 0 }'
+	fi
+}
+
+# With page_owner the check is exact: after rmmod, page_owner must list no
+# page of the region's chunks ($3) as allocated before the rmmod ($2, ns):
+# every page the backend took went back to the buddy allocator (pages
+# allocated there since are someone else's). $1 names the case.
+smm_gave_back_exactly() {
+	_r=$(smm_region_held "$2" "$3")
+	echo "$_r" | sed '$d' | sed "s/^/# $1: /"
+	_held=$(echo "$_r" | tail -n 1)
+	_pages=$(echo "$3" | awk '{ n += $2 - $1 } END { print n + 0 }')
+	if [ "$_held" = 0 ] && [ "$_pages" -gt 0 ]; then
+		ktap_test_pass "$1: page_owner: all $_pages pages of the region freed at rmmod"
+	else
+		ktap_test_fail "$1: page_owner: $_held of $_pages pages of the region still allocated from before rmmod"
+	fi
+}
+
 # Program text with the ready marker printed from BEGIN: as it is when it
 # mentions the marker already, else the printf is put first in a one-line
 # "BEGIN {", or added as a BEGIN probe of its own when the program has none

@@ -13,7 +13,8 @@
 #    with the vmstat deltas folded, plus the pages on the host's per-cpu
 #    lists, which NR_FREE_PAGES does not count: smm_free_kb in lib.sh), is
 #    back within 1 MiB after the last cycle of where it was after a
-#    warm-up load;
+#    warm-up load; with page_owner (the debug lane), instead, every
+#    cycle's rmmod leaves no page of its region allocated;
 #  - dmesg has no splat;
 #  - what lib.sh does for the kernel's kselftest runner, which neither
 #    unloads a module a test left loaded nor lets a timed-out test finish:
@@ -74,11 +75,24 @@ cycle() {
 			echo "allocations lacks the 16 blocks"
 		smm_ctl "free tag=lc" || echo "free failed"
 	fi
+	if smm_page_owner_on; then
+		_chunks=$(smm_region_chunks)
+		_t=$(smm_mark_ns "lifecycle: rmmod")
+	fi
 	smm_unload || echo "rmmod failed"
 	! smm_loaded || echo "still loaded after rmmod"
+	if smm_page_owner_on; then
+		_held=$(smm_region_held "$_t" "$_chunks" | tail -n 1)
+		echo "$_held" >>"$HELD"
+		[ "$_held" = 0 ] ||
+			echo "page_owner: $_held pages of the region still allocated after rmmod"
+	fi
 }
 
 smm_dmesg_mark "lifecycle start"
+# page_owner's count a cycle (the warm-up's too), one a line
+HELD=/tmp/smm-lifecycle-held.$$
+: >"$HELD"
 # The baseline after one warm-up load: the first load in a boot grows
 # caches that stay (slabs of the sysfs/debugfs objects, ~300 kB on 6.1),
 # whichever test loads first; what is measured is what the cycles lose.
@@ -99,11 +113,20 @@ done
 after=$(smm_free_kb)
 diff=$((before - after))
 echo "# free (MemFree + per-cpu lists) before $before kB, after $after kB"
-if [ "$diff" -le 1024 ]; then
+if smm_page_owner_on; then
+	# exact there, a cycle at a time (MemFree drifts there: lib.sh)
+	bad=$(grep -cvx 0 "$HELD")
+	if [ "$(wc -l <"$HELD")" -eq $((CYCLES + 1)) ] && [ "$bad" -eq 0 ]; then
+		ktap_test_pass "$CYCLES cycles: page_owner: every region page freed at its cycle's rmmod"
+	else
+		ktap_test_fail "$CYCLES cycles: page_owner: $bad of $(wc -l <"$HELD") rmmods left region pages allocated"
+	fi
+elif [ "$diff" -le 1024 ]; then
 	ktap_test_pass "$CYCLES cycles: host free memory back within 1 MiB ($diff kB short)"
 else
 	ktap_test_fail "$CYCLES cycles: host free memory $diff kB short"
 fi
+rm -f "$HELD"
 bad=$(dmesg | sed -n '/shadowmm-selftest: lifecycle start$/,$p' | grep -E 'BUG:|WARNING:|Oops|Call Trace|KASAN|UBSAN|general protection' | head -n 3)
 if [ -z "$bad" ]; then
 	ktap_test_pass "no splat in dmesg over the cycles"

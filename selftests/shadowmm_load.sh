@@ -38,13 +38,10 @@ NBACKENDS=$(echo "$BACKENDS" | wc -w)
 KASAN=0
 grep -qw kasan_report /proc/kallsyms 2>/dev/null && KASAN=1
 
-# page_owner=on (the debug lane): the exact check of what rmmod gave back.
-# There MemFree is no measure of it: KASAN's quarantine and stack depot and
-# kmemleak's objects move it by up to ~800 kB across one load/unload with
-# no page of the region kept (measured on the debug kernel, see README).
+# page_owner=on (the debug lane): the exact check of what rmmod gave back
+# (smm_page_owner_on in lib.sh).
 PAGE_OWNER=0
-[ -r /sys/kernel/debug/page_owner ] && command -v smm-page-owner >/dev/null &&
-	PAGE_OWNER=1
+smm_page_owner_on && PAGE_OWNER=1
 
 ktap_print_header
 ktap_set_plan $((5 + (9 + PAGE_OWNER) * NBACKENDS))
@@ -66,9 +63,6 @@ else
 	ktap_test_fail "not installed as $inst: modinfo -n shadowmm gave '$byname'"
 fi
 
-# hex/decimal to decimal (busybox ash arithmetic is 64-bit)
-dec() { echo $(($1)); }
-
 # pass when $1 is 1
 result() {
 	if [ "$1" -eq 1 ]; then
@@ -82,14 +76,7 @@ result() {
 logged_chunks() {
 	dmesg | sed -n "s/.*shadowmm: region: $1 chunk [0-9]*: pfn \[\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\)) [0-9]* pages node \([0-9]*\)/\1 \2 \3/p" |
 	tail -n "$2" | while read -r s e n; do
-		echo "$(dec "$s") $(dec "$e") $n"
-	done | sort -n
-}
-
-debugfs_chunks() {
-	sed -n 's/^chunk [0-9]* pfn \(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) pages [0-9]* node \([0-9]*\)$/\1 \2 \3/p' \
-		"$SMM_DEBUGFS/region" | while read -r s e n; do
-		echo "$(dec "$s") $(dec "$e") $n"
+		echo "$(smm_dec "$s") $(smm_dec "$e") $n"
 	done | sort -n
 }
 
@@ -107,7 +94,7 @@ chunks_as_memblock() {
 memblock_ranges() {
 	sed -n 's/^ *[0-9]*: \(0x[0-9a-f]*\)\.\.\(0x[0-9a-f]*\)$/\1 \2/p' \
 		"$SMM_DEBUGFS/memblock/$1" | while read -r a b; do
-		echo "$(dec "$a") $(dec "$b")"
+		echo "$(smm_dec "$a") $(smm_dec "$b")"
 	done
 }
 
@@ -117,39 +104,7 @@ reserved_covers() {
 		'$1 <= b && e <= $2 { ok = 1 } END { exit !ok }'
 }
 
-# Write a mark to the kernel log and print its timestamp in ns: printk
-# stamps with local_clock(), the clock page_owner's "ts" is taken with.
-mark_ns() {
-	smm_dmesg_mark "$1"
-	dmesg | sed -n "s/^\[ *\([0-9]*\)\.\([0-9]*\)\] shadowmm-selftest: $1\$/\1 \2/p" |
-		tail -n 1 | {
-		read -r sec usec
-		usec=$(echo "$usec" | sed 's/^0*//')
-		echo $((sec * 1000000000 + ${usec:-0} * 1000))
-	}
-}
-
-# With page_owner the check is exact: after rmmod, page_owner must list no
-# page of the region's chunks ("START END NODE" lines, $3) as allocated
-# before the rmmod ($2, ns): every page the backend took went back to the
-# buddy allocator (pages allocated there since are someone else's).
-gave_back_exactly() {
-	_held=0 _pages=0
-	_out=$(echo "$3" | while read -r s e _; do
-		smm-page-owner "$s" "$e" "$2" || echo "held error"
-	done)
-	echo "$_out" | grep -v '^held' | head -n 4 | sed "s/^/# $1: still allocated: /"
-	_held=$(echo "$_out" | awk '$1 == "held" { n += $2 } END { print n + 0 }')
-	_pages=$(echo "$3" | awk '{ n += $2 - $1 } END { print n + 0 }')
-	if [ "$2" -gt 0 ] && [ "$_pages" -gt 0 ] && ! echo "$_out" | grep -q "held error" &&
-	   [ "$_held" -eq 0 ]; then
-		ktap_test_pass "$1: page_owner: all $_pages pages of the region freed at rmmod"
-	else
-		ktap_test_fail "$1: page_owner: $_held of $_pages pages of the region still allocated from before rmmod"
-	fi
-}
-
-# The control that shows gave_back_exactly can fail: while loaded,
+# The control that shows smm_gave_back_exactly can fail: while loaded,
 # page_owner lists the first 64 pages of the first chunk as allocated
 # before now (one record a page for cma and contig, one order-10 record
 # for pages).
@@ -241,16 +196,16 @@ check_backend() {
 		first_ok=$be
 	fi
 	nchunks=$(sed -n 's/^backend [a-z]* chunks \([0-9]*\) .*/\1/p' "$SMM_DEBUGFS/region")
-	if [ "$(logged_chunks "$got" "$nchunks")" = "$(debugfs_chunks)" ] &&
+	if [ "$(logged_chunks "$got" "$nchunks")" = "$(smm_region_chunks)" ] &&
 	   [ "$nchunks" -gt 0 ]; then
 		ktap_test_pass "$be: region file matches the $nchunks logged $got chunks"
 	else
 		ktap_test_fail "$be: region file differs from the logged chunks"
 		echo "# logged:"; logged_chunks "$got" "$nchunks" | sed 's/^/#   /'
-		echo "# debugfs:"; debugfs_chunks | sed 's/^/#   /'
+		echo "# debugfs:"; smm_region_chunks | sed 's/^/#   /'
 	fi
 
-	want=$(debugfs_chunks | chunks_as_memblock)
+	want=$(smm_region_chunks | chunks_as_memblock)
 	have=$(memblock_ranges memory)
 	if [ -n "$have" ] && [ "$want" = "$have" ]; then
 		ktap_test_pass "$be: memblock.memory is the union of the chunks"
@@ -270,9 +225,9 @@ check_backend() {
 		[ "$what" = node ] || continue
 		[ $sparse = 0 ] && mapbytes=$((mapbytes + size))
 		[ $sparse = 1 ] && [ "$size" -eq 0 ] && continue
-		s=$(dec "${map%-*}"); e=$(dec "${map#*-}")
+		s=$(smm_dec "${map%-*}"); e=$(smm_dec "${map#*-}")
 		if { [ $sparse = 0 ] && [ "$size" -ne $(((e - s) * sz)) ]; } ||
-		   ! reserved_covers "$(dec "$base")" $(($(dec "$base") + size - 1)); then
+		   ! reserved_covers "$(smm_dec "$base")" $(($(smm_dec "$base") + size - 1)); then
 			echo "# node $nid: memmap $size bytes at $base not reserved as (map pages x $sz)"
 			ok=0
 		fi
@@ -280,9 +235,9 @@ check_backend() {
 	while read -r what nr _ range _ _ _ base _ size; do
 		[ "$what" = section ] || continue
 		mapbytes=$((mapbytes + size))
-		s=$(dec "${range%-*}"); e=$(dec "${range#*-}")
+		s=$(smm_dec "${range%-*}"); e=$(smm_dec "${range#*-}")
 		if [ "$size" -ne $(((e - s) * 64)) ] ||
-		   ! reserved_covers "$(dec "$base")" $(($(dec "$base") + size - 1)); then
+		   ! reserved_covers "$(smm_dec "$base")" $(($(smm_dec "$base") + size - 1)); then
 			echo "# section $nr: map $size bytes at $base not reserved as (section pages x 64)"
 			ok=0
 		fi
@@ -304,7 +259,7 @@ check_backend() {
 
 	ok=1
 	while read -r name range _ size; do
-		a=$(dec "${range%-*}"); b=$(dec "${range#*-}")
+		a=$(smm_dec "${range%-*}"); b=$(smm_dec "${range#*-}")
 		if [ $((b - a + 1)) -ne "$size" ] || ! reserved_covers "$a" "$b"; then
 			echo "# $name $range not in memblock.reserved"
 			ok=0
@@ -313,8 +268,8 @@ check_backend() {
 	[ "$(wc -l <"$SMM_DEBUGFS/boot")" -eq 3 ] || ok=0
 	result $ok "$be: firmware, kernel and initrd are reserved"
 
-	chunks=$(debugfs_chunks)
-	t_rmmod=$(mark_ns "load: $be: rmmod")
+	chunks=$(smm_region_chunks)
+	t_rmmod=$(smm_mark_ns "load: $be: rmmod")
 	[ "$PAGE_OWNER" = 0 ] || sees_the_region "$be" "$t_rmmod" "$chunks"
 	if smm_unload; then
 		ktap_test_pass "$be: rmmod"
@@ -331,7 +286,7 @@ check_backend() {
 	diff=$((before - after))
 	echo "# $be: free (MemFree + per-cpu lists$([ "$KASAN" = 0 ] || echo ' + Slab')) before $before kB, after $after kB"
 	if [ "$PAGE_OWNER" = 1 ]; then
-		gave_back_exactly "$be" "$t_rmmod" "$chunks"
+		smm_gave_back_exactly "$be" "$t_rmmod" "$chunks"
 	elif [ "$diff" -le 1024 ]; then
 		ktap_test_pass "$be: MemFree restored within 1 MiB ($diff kB short)"
 	else

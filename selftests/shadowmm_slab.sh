@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The slab layer (stage 3) in the guest:
-#  - rmmod with objects held gives every page back (MemFree, as
-#    shadowmm_load.sh measures it; first, before bpftrace has run);
+#  - rmmod with objects held gives every page back (as shadowmm_load.sh
+#    measures it: exactly, with page_owner, else MemFree; first, before
+#    bpftrace has run);
 #  - slabinfo parses as /proc/slabinfo 2.1 and lists every kmalloc cache;
 #  - the shadow's kmalloc-<size> caches beside the guest kernel's own
 #    /sys/kernel/slab/kmalloc-<size>: same CPU count and page size, so the
@@ -41,11 +42,16 @@ smm_ctl "kmalloc size=2048 count=500 tag=hold" &&
 	smm_ctl "cache create name=held size=300" &&
 	smm_ctl "cache alloc name=held count=300 tag=hold"
 rc=$?
+chunks=$(smm_region_chunks)
+smm_page_owner_on && t_rmmod=$(smm_mark_ns "slab: rmmod with objects held")
 if smm_unload && [ "$rc" -eq 0 ]; then
 	after=$(smm_free_kb)
 	diff=$((before - after))
 	echo "# free before insmod $before kB, after rmmod $after kB"
-	if [ "$diff" -le 1024 ]; then
+	if smm_page_owner_on; then
+		# exact where page_owner says (MemFree drifts there: lib.sh)
+		smm_gave_back_exactly "rmmod with objects held" "$t_rmmod" "$chunks"
+	elif [ "$diff" -le 1024 ]; then
 		ktap_test_pass "rmmod with objects held: MemFree restored within 1 MiB ($diff kB short)"
 	else
 		ktap_test_fail "rmmod with objects held: MemFree $diff kB short"

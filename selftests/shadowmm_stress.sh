@@ -116,7 +116,10 @@ while [ "$round" -lt "$ROUNDS" ] &&
 			else
 				ktap_test_fail "$cmd: EBUSY during stress" "no dmesg line"
 			fi
-		elif refused drain; then
+		elif { [ "$cmd" != "mirror on" ] || smm_ctl "mirror off" 2>/dev/null || :; } &&
+		     refused drain; then
+			# (an accepted mirror on is turned off first: else its
+			# own refusal of drain would read as the run's)
 			ktap_test_fail "$cmd: not refused during stress"
 		else
 			# the run ended first: try again in the next one
