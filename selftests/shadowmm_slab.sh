@@ -42,8 +42,10 @@ smm_ctl "kmalloc size=2048 count=500 tag=hold" &&
 	smm_ctl "cache create name=held size=300" &&
 	smm_ctl "cache alloc name=held count=300 tag=hold"
 rc=$?
-chunks=$(smm_region_chunks)
-smm_page_owner_on && t_rmmod=$(smm_mark_ns "slab: rmmod with objects held")
+if smm_page_owner_on; then
+	chunks=$(smm_region_chunks)
+	t_rmmod=$(smm_mark_ns "slab: rmmod with objects held")
+fi
 if smm_unload && [ "$rc" -eq 0 ]; then
 	after=$(smm_free_kb)
 	diff=$((before - after))
